@@ -1,0 +1,1 @@
+print("fabricsync-bench: under construction")

@@ -1,0 +1,1 @@
+print("fabricsync: under construction")

@@ -1,0 +1,6 @@
+import XCTest
+
+// Placeholder until the module's issue lands its tests.
+final class FabricSourcePlaceholder: XCTestCase {
+    func testModuleBuilds() {}
+}

@@ -1,0 +1,6 @@
+import XCTest
+
+// Placeholder until the module's issue lands its tests.
+final class FabricYAMLPlaceholder: XCTestCase {
+    func testModuleBuilds() {}
+}
