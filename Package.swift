@@ -18,37 +18,44 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         // The C baseline the YAML benchmark measures against: libyaml's bare event loop.
         .target(name: "CYAMLBaseline", dependencies: ["CYAML"]),
 
         // Linked with libm: the standard library's Double rounding calls it and no Foundation import pulls it in here.
         .target(name: "FabricValue", swiftSettings: strict, linkerSettings: [.linkedLibrary("m")]),
         .target(name: "FabricYAML", dependencies: ["CYAML", "FabricValue"], swiftSettings: strict),
-        .target(name: "CommandLine", swiftSettings: strict),
+        .target(name: "ArgumentParsing", swiftSettings: strict),
         .target(name: "HTTPServer", swiftSettings: strict),
         .target(name: "WebSocket", dependencies: ["HTTPServer"], swiftSettings: strict),
         .target(name: "FabricDiff", dependencies: ["FabricValue"], swiftSettings: strict),
         .target(name: "FabricSource", dependencies: ["FabricValue", "FabricYAML"], swiftSettings: strict),
+        .target(name: "KubeClient", dependencies: ["CCurl", "FabricValue", "FabricYAML"], swiftSettings: strict),
         .target(name: "KubeEmulator", dependencies: ["FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
 
         .executableTarget(
             name: "fabricsync",
-            dependencies: ["CommandLine", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "HTTPServer"],
+            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "fabricsync-bench",
-            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "CommandLine"],
+            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing"],
             swiftSettings: strict
         ),
 
         .testTarget(name: "FabricValueTests", dependencies: ["FabricValue"], swiftSettings: strict),
         .testTarget(name: "FabricYAMLTests", dependencies: ["FabricYAML", "FabricValue"], swiftSettings: strict),
-        .testTarget(name: "CommandLineTests", dependencies: ["CommandLine"], swiftSettings: strict),
+        .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "FabricDiffTests", dependencies: ["FabricDiff", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "fabricsyncTests", dependencies: ["FabricValue"], swiftSettings: strict),
     ]

@@ -1,6 +1,6 @@
 import XCTest
 
 // Placeholder until the module's issue lands its tests.
-final class CommandLinePlaceholder: XCTestCase {
+final class ArgumentParsingPlaceholder: XCTestCase {
     func testModuleBuilds() {}
 }

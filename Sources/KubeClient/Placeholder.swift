@@ -1,0 +1,1 @@
+// Placeholder; the module is built in its own issue.

@@ -1,0 +1,4 @@
+/// Filled in by the issue that owns this benchmark.
+@Sendable func runYAMLBenchmark(_ arguments: [String]) async throws {
+    print("not implemented yet")
+}
