@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "HTTPServer", swiftSettings: strict),
         .target(name: "WebSocket", dependencies: ["HTTPServer"], swiftSettings: strict),
         .target(name: "FabricDiff", dependencies: ["FabricValue"], swiftSettings: strict),
-        .target(name: "FabricSource", dependencies: ["FabricValue", "FabricYAML"], swiftSettings: strict),
+        .target(name: "FabricSource", dependencies: ["FabricValue", "FabricYAML", "FabricDiff"], swiftSettings: strict),
         .target(name: "KubeClient", dependencies: ["CCurl", "FabricValue", "FabricYAML"], swiftSettings: strict),
         .target(name: "KubeEmulator", dependencies: ["FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
 
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "FabricDiffTests", dependencies: ["FabricDiff", "FabricValue"], swiftSettings: strict),
-        .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue", "FabricDiff"], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "fabricsyncTests", dependencies: ["FabricValue"], swiftSettings: strict),
