@@ -136,7 +136,8 @@ struct FolderWalk {
                 // Followed to files only: a link to a folder could loop.
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    let target = try? FileManager.default.attributesOfItem(atPath: full)  // deliberate: exists was just checked; a race only skips the file
+                    let target = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: full).resolvingSymlinksInPath().path)
+                    // deliberate `try?`: existence was just checked; losing a race only skips the file
                 {
                     type = .typeRegular
                     size = (target[.size] as? NSNumber)?.uint64Value ?? 0
