@@ -10,8 +10,12 @@ struct DocumentChecker {
 
     init(_ document: YAMLDocument) { self.document = document }
 
+    /// A problem with the value at `path`, marked at the value; problems of
+    /// presence (missing, unknown) are marked at the key, or for a missing
+    /// field at its nearest written ancestor's key.
     mutating func report(_ code: ValidationIssue.Code, _ path: FieldPath, _ message: String) {
-        issues.append(ValidationIssue(code, at: document.mark(for: path), field: path, message))
+        let atKey = code == .missingField || code == .unknownField
+        issues.append(ValidationIssue(code, at: atKey ? document.keyMark(for: path) : document.mark(for: path), field: path, message))
     }
 
     func value(at path: FieldPath) -> Value? {

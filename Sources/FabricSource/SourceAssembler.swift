@@ -53,7 +53,7 @@ enum SourceAssembler {
                 issues += fabricIssues
                 if let first = fabricDocuments[file.folder] {
                     let named = first.fabric.map { " (\($0.id))" } ?? ""
-                    issues.append(ValidationIssue(.twoFabricsInFolder, at: document.mark(for: FieldPath("kind")), path: "kind",
+                    issues.append(ValidationIssue(.twoFabricsInFolder, at: document.keyMark(for: FieldPath("kind")), path: "kind",
                         "a second Fabric in folder \(display(file.folder)); the first\(named) is at \(first.document.start) (one Fabric per folder)"))
                 } else {
                     fabricDocuments[file.folder] = (document, fabric)

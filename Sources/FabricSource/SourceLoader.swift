@@ -82,7 +82,7 @@ public enum SourceLoader {
                 let documents = try YAMLReader.documents(in: bytes, file: entry.path, limits: limits)
                 files.append(SourceFile(path: entry.path, documents: documents.filter { !$0.value.isNull }, failed: false))
             } catch {
-                issues.append(ValidationIssue(.syntax, at: error.mark, path: "(yaml)", error.message))
+                issues.append(ValidationIssue(.syntax, at: error.mark, path: "(yaml)", error.message + tabHint(bytes, at: error.mark)))
                 files.append(SourceFile(path: entry.path, documents: [], failed: true))
             }
         }
@@ -92,6 +92,20 @@ public enum SourceLoader {
         if let gitWarning { warnings.append(SourceWarning(file: ".", message: gitWarning)) }
         return LoadedSource(root: root, fabrics: fabrics, issues: allIssues, warnings: warnings, revision: revision)
     }
+}
+
+/// libyaml reports a tab in indentation as a character that "cannot start
+/// any token"; say what the character is.
+func tabHint(_ bytes: [UInt8], at mark: SourceMark) -> String {
+    var line = 1
+    var index = 0
+    while line < mark.line, index < bytes.count {
+        if bytes[index] == 0x0A { line += 1 }
+        index += 1
+    }
+    index += mark.column - 1
+    guard line == mark.line, index >= 0, index < bytes.count, bytes[index] == 0x09 else { return "" }
+    return "; it is a tab: YAML indents with spaces only"
 }
 
 /// The file-system half of loading: which files are sources.
