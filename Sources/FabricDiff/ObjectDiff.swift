@@ -36,76 +36,134 @@ public struct FieldChange: Sendable, Hashable {
 /// - For Secrets, `stringData` is compared in its stored form (base64 in `data`).
 public enum ObjectDiff {
     public static func compare(desired: Value, live: Value) -> [FieldChange] {
-        var prepared = Normalizer.normalized(desired)
-        if Normalizer.isSecret(prepared) { prepared = Normalizer.secretStoredForm(prepared) }
-        // Identity (kind, name) was matched by the caller; `apiVersion` differs
-        // harmlessly when the live object was read at another served version.
-        prepared["apiVersion"] = nil
+        var walker = Walker()
+        guard case .object(var root) = desired, case .object(let liveRoot) = live else {
+            walker.compareValues(desired, live)
+            return walker.changes
+        }
+        if Normalizer.isSecret(desired), case .object(let stored) = Normalizer.secretStoredForm(desired) { root = stored }
+        // The walk skips what the server owns in place rather than copying a
+        // normalized object: this runs for every object on every reconcile.
+        for (key, value) in root {
+            switch key {
+            // Identity (kind, name) was matched by the caller; `apiVersion` differs
+            // harmlessly when the live object was read at another served version.
+            case "apiVersion", "status": continue
+            case "metadata":
+                guard case .object(let metadata) = value, case .object(let liveMetadata)? = liveRoot["metadata"] else { break }
+                walker.push(.key(key))
+                walker.compareMetadata(metadata, liveMetadata)
+                walker.pop()
+                continue
+            default: break
+            }
+            walker.compareMember(key, value, in: liveRoot)
+        }
+        return walker.changes
+    }
+
+    /// One path component while walking; printed only when a change is found.
+    enum Step {
+        case key(String)
+        case index(Int)
+        case named(String)
+    }
+
+    struct Walker {
+        var path: [Step] = []
         var changes: [FieldChange] = []
-        compareValues(prepared, live, path: "", into: &changes)
-        return changes
-    }
 
-    private static func compareValues(_ desired: Value, _ live: Value, path: String, into changes: inout [FieldChange]) {
-        switch (desired, live) {
-        case (.object(let d), .object(let l)):
-            compareObjects(d, l, path: path, into: &changes)
-        case (.array(let d), .array(let l)):
-            if let desiredKeys = names(of: d), let liveKeys = names(of: l) {
-                compareKeyed(d, desiredKeys, l, liveKeys, path: path, into: &changes)
-            } else {
-                compareIndexed(d, l, path: path, into: &changes)
-            }
-        default:
-            if !sameScalar(desired, live) { changes.append(FieldChange(path: path, old: live, new: desired)) }
+        mutating func push(_ step: Step) { path.append(step) }
+        mutating func pop() { path.removeLast() }
+
+        mutating func record(old: Value?, new: Value?) {
+            changes.append(FieldChange(path: ObjectDiff.render(path), old: old, new: new))
         }
-    }
 
-    private static func compareObjects(_ desired: Object, _ live: Object, path: String, into changes: inout [FieldChange]) {
-        for (key, value) in desired {
-            let childPath = appendingKey(key, to: path)
+        mutating func compareMetadata(_ desired: Object, _ live: Object) {
+            for (key, value) in desired where !Normalizer.serverOwnedMetadata.contains(key) {
+                if key == "annotations", case .object(let annotations) = value {
+                    var kept = Object()
+                    for (name, text) in annotations where !Normalizer.toolAnnotations.contains(name) { kept[name] = text }
+                    compareMember(key, .object(kept), in: live)
+                } else {
+                    compareMember(key, value, in: live)
+                }
+            }
+        }
+
+        mutating func compareMember(_ key: String, _ value: Value, in live: Object) {
+            push(.key(key))
             if let liveValue = live[key] {
-                compareValues(value, liveValue, path: childPath, into: &changes)
-            } else if !isEmptyLike(value) {
-                changes.append(FieldChange(path: childPath, old: nil, new: value))
+                compareValues(value, liveValue)
+            } else if !ObjectDiff.isEmptyLike(value) {
+                record(old: nil, new: value)
+            }
+            pop()
+        }
+
+        mutating func compareValues(_ desired: Value, _ live: Value) {
+            switch (desired, live) {
+            case (.object(let d), .object(let l)):
+                for (key, value) in d { compareMember(key, value, in: l) }
+            case (.array(let d), .array(let l)):
+                if let desiredKeys = ObjectDiff.names(of: d), let liveKeys = ObjectDiff.names(of: l) {
+                    compareKeyed(d, desiredKeys, l, liveKeys)
+                } else {
+                    compareIndexed(d, l)
+                }
+            default:
+                if !ObjectDiff.sameScalar(desired, live) { record(old: live, new: desired) }
+            }
+        }
+
+        mutating func compareKeyed(_ desired: [Value], _ desiredKeys: [String], _ live: [Value], _ liveKeys: [String]) {
+            var liveByKey: [String: Value] = [:]
+            for (key, element) in zip(liveKeys, live) { liveByKey[key] = element }
+            var desiredKeySet = Set<String>()
+            for (key, element) in zip(desiredKeys, desired) {
+                desiredKeySet.insert(key)
+                push(.named(key))
+                if let liveElement = liveByKey[key] { compareValues(element, liveElement) } else { record(old: nil, new: element) }
+                pop()
+            }
+            for (key, element) in zip(liveKeys, live) where !desiredKeySet.contains(key) {
+                push(.named(key))
+                record(old: element, new: nil)
+                pop()
+            }
+        }
+
+        mutating func compareIndexed(_ desired: [Value], _ live: [Value]) {
+            for index in 0..<max(desired.count, live.count) {
+                push(.index(index))
+                if index >= live.count {
+                    record(old: nil, new: desired[index])
+                } else if index >= desired.count {
+                    record(old: live[index], new: nil)
+                } else {
+                    compareValues(desired[index], live[index])
+                }
+                pop()
             }
         }
     }
 
-    private static func compareKeyed(_ desired: [Value], _ desiredKeys: [String], _ live: [Value], _ liveKeys: [String], path: String, into changes: inout [FieldChange]) {
-        var liveByKey: [String: Value] = [:]
-        for (key, element) in zip(liveKeys, live) { liveByKey[key] = element }
-        var desiredKeySet = Set<String>()
-        for (key, element) in zip(desiredKeys, desired) {
-            desiredKeySet.insert(key)
-            let elementPath = path + "[name=" + key + "]"
-            if let liveElement = liveByKey[key] {
-                compareValues(element, liveElement, path: elementPath, into: &changes)
-            } else {
-                changes.append(FieldChange(path: elementPath, old: nil, new: element))
+    static func render(_ path: [Step]) -> String {
+        var out = ""
+        for step in path {
+            switch step {
+            case .key(let key): out = appendingKey(key, to: out)
+            case .index(let index): out += "[" + String(index) + "]"
+            case .named(let name): out += "[name=" + name + "]"
             }
         }
-        for (key, element) in zip(liveKeys, live) where !desiredKeySet.contains(key) {
-            changes.append(FieldChange(path: path + "[name=" + key + "]", old: element, new: nil))
-        }
-    }
-
-    private static func compareIndexed(_ desired: [Value], _ live: [Value], path: String, into changes: inout [FieldChange]) {
-        for index in 0..<max(desired.count, live.count) {
-            let elementPath = path + "[" + String(index) + "]"
-            if index >= live.count {
-                changes.append(FieldChange(path: elementPath, old: nil, new: desired[index]))
-            } else if index >= desired.count {
-                changes.append(FieldChange(path: elementPath, old: live[index], new: nil))
-            } else {
-                compareValues(desired[index], live[index], path: elementPath, into: &changes)
-            }
-        }
+        return out
     }
 
     /// The `name` of every element when all are objects with distinct string
     /// names (a keyed list); `nil` otherwise, or for an empty list.
-    private static func names(of list: [Value]) -> [String]? {
+    static func names(of list: [Value]) -> [String]? {
         guard !list.isEmpty else { return nil }
         var keys: [String] = []
         keys.reserveCapacity(list.count)
@@ -117,7 +175,7 @@ public enum ObjectDiff {
         return keys
     }
 
-    private static func isEmptyLike(_ value: Value) -> Bool {
+    static func isEmptyLike(_ value: Value) -> Bool {
         switch value {
         case .null: return true
         case .object(let o): return o.isEmpty
