@@ -32,6 +32,8 @@ public struct FieldChange: Sendable, Hashable {
 /// - Other lists compare element by element by index (`spec.tags[0]`); a list
 ///   that changed length reports the extra indices as additions or removals.
 /// - A value whose type changed is reported whole at its path.
+/// - A field set before and no longer in the desired object is not reported:
+///   server-side apply removes it at apply time through its managed fields.
 /// - `apiVersion` is not compared (the same object may be read at another version).
 /// - For Secrets, `stringData` is compared in its stored form (base64 in `data`).
 public enum ObjectDiff {

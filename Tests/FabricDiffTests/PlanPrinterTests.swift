@@ -78,3 +78,38 @@ final class PlanPrinterTests: XCTestCase {
         XCTAssertEqual(PlanPrinter.json(plan), PlanPrinter.json(plan), "stable output")
     }
 }
+
+/// The whole JSON document, byte for byte, for a small plan: the shape scripts rely on.
+final class PlanJSONGoldenTests: XCTestCase {
+    func testSmallPlanPrintsExactly() {
+        let id = ObjectID(group: "", version: "v1", kind: "ConfigMap", namespace: "default", name: "c")
+        let plan = Plan(entries: [PlanEntry(action: .update, id: id, changes: [FieldChange(path: "data.k", old: "a", new: nil)])])
+        XCTAssertEqual(PlanPrinter.json(plan), """
+            {
+              "summary": {
+                "create": 0,
+                "update": 1,
+                "prune": 0,
+                "unchanged": 0
+              },
+              "entries": [
+                {
+                  "action": "update",
+                  "id": "default_c__ConfigMap",
+                  "apiVersion": "v1",
+                  "kind": "ConfigMap",
+                  "namespace": "default",
+                  "name": "c",
+                  "changes": [
+                    {
+                      "path": "data.k",
+                      "old": "a"
+                    }
+                  ]
+                }
+              ]
+            }
+
+            """)
+    }
+}
