@@ -3,9 +3,11 @@
 // Entry points other modules call:
 // - `SourceLoader.load(root:options:) throws(SourceLoadError) -> LoadedSource`: never throws for bad
 //   input (bad input becomes `issues`); throws only when the root itself cannot be read.
-// - `LoadedSource.fabrics[i].members`: the documents to apply, raw. A member that names no namespace
-//   keeps none here: whether its kind is namespaced needs API discovery, so the controller sets
-//   `fabric.sync.targetNamespace` on namespaced kinds.
+// - `LoadedSource.fabrics[i].members`: the documents, raw. A member that names no namespace keeps
+//   none here: whether its kind is namespaced needs API discovery, so the caller says it through
+//   `FabricSource.desiredMembers(isNamespaced:)`, which also sets the ownership labels
+//   (`OwnershipLabels`); `FabricSource.fabricObject` is the Fabric as applied. A fabric whose
+//   `issues` are not empty must apply and prune nothing.
 // - `ValidationIssue.description`: `<file>:<line>:<column>: <field.path>: <message>`.
 // - `Fabric.decode(_:)`: the Fabric model from one document, with its issues.
 // - `GitRunning` / `SystemGit`: how `git` is run (replaceable in tests).
