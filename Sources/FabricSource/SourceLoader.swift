@@ -123,7 +123,13 @@ struct FolderWalk {
     var warnings: [SourceWarning] = []
     var issues: [ValidationIssue] = []
 
-    init(root: String) { self.root = root }
+    /// The root with its own links resolved, to tell where links lead.
+    let resolvedRoot: String
+
+    init(root: String) {
+        self.root = root
+        self.resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+    }
 
     static let kustomizationNames: Set<String> = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
 
@@ -147,17 +153,23 @@ struct FolderWalk {
             var type = attributes[.type] as? FileAttributeType
             var size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
             if type == .typeSymbolicLink {
-                // Followed to files only: a link to a folder could loop.
+                // Followed to files inside the source only: a link to a folder
+                // could loop, and one leading out (a Git repository can hold
+                // `x.yaml -> /etc/…`) would read files that are not the source.
                 var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue,
-                    let target = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: full).resolvingSymlinksInPath().path)
+                let target = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+                let inside = target.hasPrefix(resolvedRoot + "/")
+                if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue, inside,
+                    let attributes = try? FileManager.default.attributesOfItem(atPath: target)
                     // deliberate `try?`: existence was just checked; losing a race only skips the file
                 {
                     type = .typeRegular
-                    size = (target[.size] as? NSNumber)?.uint64Value ?? 0
+                    size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
                 } else {
-                    if Self.isYAML(name) || isDirectory.boolValue {
+                    if isDirectory.boolValue {
                         warnings.append(SourceWarning(file: path, message: "skipped: symbolic links are followed to files only"))
+                    } else if Self.isYAML(name) {
+                        warnings.append(SourceWarning(file: path, message: inside ? "skipped: a broken symbolic link" : "skipped: a symbolic link to a file outside the source"))
                     }
                     continue
                 }

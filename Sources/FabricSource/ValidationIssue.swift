@@ -44,6 +44,15 @@ public struct ValidationIssue: Error, Sendable, Hashable, CustomStringConvertibl
     /// `dc1/switches.yaml:12:7: spec.asn: must be an integer, found string "65000"`
     public var description: String { "\(mark): \(path): \(message)" }
 
+    /// `{file, line, column, path, message}`: the shape of `validation_result`
+    /// notifications' `errors`.
+    public var jsonValue: Value {
+        .object(Object([
+            ("file", .string(mark.file)), ("line", .int(Int64(mark.line))), ("column", .int(Int64(mark.column))),
+            ("path", .string(path)), ("message", .string(message)),
+        ]))
+    }
+
     /// Reading order: by file, then line, then column.
     static func sorted(_ issues: [ValidationIssue]) -> [ValidationIssue] {
         issues.sorted { a, b in

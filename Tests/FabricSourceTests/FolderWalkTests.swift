@@ -17,16 +17,26 @@ final class FolderWalkTests: XCTestCase {
         XCTAssertEqual(walk.issues, [])
     }
 
-    func testFollowsLinksToFilesButNotToFolders() throws {
+    func testFollowsLinksToFilesInsideTheSourceOnly() throws {
+        let outside = try temporaryFolder(self)
+        try write(["secret.yaml": "password: hunter2\n"], under: outside)
         let root = try temporaryFolder(self)
         try write(["real/a.yaml": "x: 1\n"], under: root)
         try FileManager.default.createSymbolicLink(atPath: root + "/link.yaml", withDestinationPath: root + "/real/a.yaml")
         try FileManager.default.createSymbolicLink(atPath: root + "/real/loop", withDestinationPath: root)
+        try FileManager.default.createSymbolicLink(atPath: root + "/escape.yaml", withDestinationPath: outside + "/secret.yaml")
+        try FileManager.default.createSymbolicLink(atPath: root + "/relative.yaml", withDestinationPath: "../" + (outside as NSString).lastPathComponent + "/secret.yaml")
+        try FileManager.default.createSymbolicLink(atPath: root + "/broken.yaml", withDestinationPath: root + "/nothing.yaml")
         var walk = FolderWalk(root: root)
         walk.visit(folder: "")
         XCTAssertEqual(walk.files.map(\.path).sorted(), ["link.yaml", "real/a.yaml"])
         XCTAssertEqual(walk.files.first { $0.path == "link.yaml" }?.size, 5)
-        XCTAssertEqual(walk.warnings.map(\.description), ["real/loop: skipped: symbolic links are followed to files only"])
+        XCTAssertEqual(walk.warnings.map(\.description), [
+            "broken.yaml: skipped: a broken symbolic link",
+            "escape.yaml: skipped: a symbolic link to a file outside the source",
+            "real/loop: skipped: symbolic links are followed to files only",
+            "relative.yaml: skipped: a symbolic link to a file outside the source",
+        ])
     }
 
     func testRefusesFilesOverTheLimitUnread() throws {
