@@ -1,0 +1,1 @@
+// The notification hub, WebSocket/SSE/REST endpoints: issue 9.

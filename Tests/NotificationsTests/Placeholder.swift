@@ -1,0 +1,5 @@
+import XCTest
+
+final class NotificationsPlaceholder: XCTestCase {
+    func testModuleBuilds() {}
+}
