@@ -6,7 +6,7 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "fabricsync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fabricsync", targets: ["fabricsync"]),
         .executable(name: "fabricsync-bench", targets: ["fabricsync-bench"]),

@@ -1,1 +1,0 @@
-// The notification hub, WebSocket/SSE/REST endpoints: issue 9.

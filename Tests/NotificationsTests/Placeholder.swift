@@ -1,5 +1,0 @@
-import XCTest
-
-final class NotificationsPlaceholder: XCTestCase {
-    func testModuleBuilds() {}
-}
