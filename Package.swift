@@ -37,10 +37,11 @@ let package = Package(
         .target(name: "KubeClient", dependencies: ["CCurl", "FabricValue", "FabricYAML"], swiftSettings: strict),
         .target(name: "KubeEmulator", dependencies: ["FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
 
+        .target(name: "GitSource", swiftSettings: strict),
         .target(name: "Notifications", dependencies: ["FabricValue", "HTTPServer", "WebSocket"], swiftSettings: strict),
         .target(
             name: "FabricController",
-            dependencies: ["FabricValue", "FabricSource", "FabricDiff", "KubeClient", "Notifications"],
+            dependencies: ["FabricValue", "FabricSource", "FabricDiff", "KubeClient", "Notifications", "GitSource"],
             swiftSettings: strict
         ),
 
@@ -65,6 +66,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "fabricsyncTests", dependencies: ["FabricValue"], swiftSettings: strict),
     ]
