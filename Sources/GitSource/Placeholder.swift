@@ -1,0 +1,1 @@
+// GitOps source: issue 8.

@@ -1,0 +1,5 @@
+import XCTest
+
+final class GitSourcePlaceholder: XCTestCase {
+    func testModuleBuilds() {}
+}
