@@ -86,6 +86,8 @@ struct DocumentChecker {
         case .string(let text):
             let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
             return "string " + JSONWriter.string(.string(shown))
+        // `65000.0` must not read as `65000` in "must be an integer, found number …".
+        case .double(let number): return "number \(number)"
         default: return value.typeName + " " + JSONWriter.string(value)
         }
     }

@@ -37,6 +37,7 @@ final class FabricModelTests: XCTestCase {
             ("asn negative", fabric(#"{"asn":-1}"#), ["spec.asn: must be between 1 and 4294967295, found -1"]),
             ("asn quoted", fabric(#"{"asn":"65000"}"#), [#"spec.asn: must be an integer, found string "65000""#]),
             ("asn fraction", fabric(#"{"asn":65000.5}"#), ["spec.asn: must be an integer, found number 65000.5"]),
+            ("asn written as a float", fabric(#"{"asn":65000.0}"#), ["spec.asn: must be an integer, found number 65000.0"]),
             ("negative interval", fabric(#"{"sync":{"interval":-5}}"#), ["spec.sync.interval: must be a non-negative integer, found -5"]),
             ("negative counts", fabric(#"{"spineCount":-1,"leafCount":"4"}"#),
              ["spec.spineCount: must be a non-negative integer, found -1", #"spec.leafCount: must be an integer, found string "4""#]),
