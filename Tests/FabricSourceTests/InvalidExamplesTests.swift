@@ -55,4 +55,30 @@ final class InvalidExamplesTests: XCTestCase {
                        ["huge.yaml:1:1: (file): file is 52428800 bytes, over the limit of 16777216 bytes (--max-file-size)"])
         XCTAssertEqual(loaded.fabrics.map(\.isValid), [false], "the refused file belongs to the fabric of its folder")
     }
+
+    /// The hostile cases finish (a generous bound against hangs, not a speed
+    /// figure) and never raise the process's peak memory by much: the alias
+    /// bomb is refused before it expands.
+    func testHostileInputsFinishWithinBoundedMemory() throws {
+        for name in ["alias-bomb", "deeply-nested", "binary-junk", "invalid-utf8"] {
+            let folder = Self.casesFolder + "/" + name
+            let before = try peakResidentKilobytes()
+            let done = expectation(description: name)
+            DispatchQueue.global().async {
+                // Deliberate `try?`: a throw would mean the case folder is missing, which the table test reports.
+                _ = try? SourceLoader.load(root: folder, options: SourceOptions(git: nil))
+                done.fulfill()
+            }
+            wait(for: [done], timeout: 60)
+            let grown = try peakResidentKilobytes() - before
+            XCTAssertLessThan(grown, 256 * 1024, "\(name) raised peak memory by \(grown) kB")
+        }
+    }
+
+    /// `VmHWM` from `/proc/self/status`: the process's peak resident set.
+    private func peakResidentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try XCTUnwrap(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
+        return try XCTUnwrap(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+    }
 }
