@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue"], swiftSettings: strict),
-        .testTarget(name: "fabricsyncTests", dependencies: ["FabricValue"], swiftSettings: strict),
+        .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue"], swiftSettings: strict),
     ]
 )
