@@ -60,8 +60,8 @@ public enum YAMLReader {
                 case .failure(let failure): throw builder.error(failure.message, at: position)
                 }
                 if builder.expectsKey {
-                    let isMerge = (plain && tag == nil || tag == ScalarResolver.longTagPrefix + "merge")
-                        && bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
+                    let isMerge = bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
+                        && (plain && tag == nil || tag == ScalarResolver.longTagPrefix + "merge")
                     try builder.key(value, isMerge: isMerge, anchor: anchor, at: position)
                 } else if bytes.isEmpty && plain && builder.isAtRoot {
                     // An empty document is marked at its `---`, not after it.
