@@ -53,6 +53,8 @@ struct DocumentBuilder: ~Copyable {
     private var table: MarkTable
     private var frames: [Frame] = []
     private var pendingKeys = PendingStack<String>()
+    /// A cheap fingerprint of each pending key, so the duplicate scan rarely compares strings.
+    private var pendingKeyPrints = PendingStack<UInt64>()
     private var pendingValues = PendingStack<Value>()
     private var pendingMerges: [Merge] = []
     private var anchors: [String: Anchor] = [:]
@@ -108,8 +110,10 @@ struct DocumentBuilder: ~Copyable {
             anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1)
         }
         if !isMerge {
-            try checkUnique(key, at: position)
+            let print = Self.fingerprint(of: key)
+            try checkUnique(key, print: print, at: position)
             pendingKeys.push(key)
+            pendingKeyPrints.push(print)
         }
         keyIsMerge = isMerge
         keyPosition = position
@@ -159,6 +163,7 @@ struct DocumentBuilder: ~Copyable {
         let value: Value
         if frame.isMapping {
             // Keys were checked for duplicates as they came.
+            pendingKeyPrints.removeAll(from: frame.keysStart)
             var object = Object(
                 uniqueKeys: pendingKeys.popArray(from: frame.keysStart),
                 values: pendingValues.popArray(from: frame.valuesStart))
@@ -265,19 +270,19 @@ struct DocumentBuilder: ~Copyable {
         }
     }
 
-    private mutating func checkUnique(_ key: String, at position: Position) throws(YAMLError) {
+    private mutating func checkUnique(_ key: String, print: UInt64, at position: Position) throws(YAMLError) {
         let top = frames.count - 1
         let start = frames[top].keysStart
         let written = pendingKeys.count - start
         var duplicate: Int?
-        if written < 16 {
-            for i in start..<pendingKeys.count where pendingKeys[i] == key {
+        if written < 32 {
+            for i in start..<pendingKeys.count where pendingKeyPrints[i] == print && pendingKeys[i] == key {
                 duplicate = i - start
                 break
             }
         } else {
             if frames[top].keySet == nil {
-                var seen = Set<String>(minimumCapacity: 32)
+                var seen = Set<String>(minimumCapacity: 64)
                 for i in start..<pendingKeys.count { seen.insert(pendingKeys[i]) }
                 frames[top].keySet = seen
             }
@@ -291,6 +296,17 @@ struct DocumentBuilder: ~Copyable {
         var message = "mapping key \"\(key)\" already defined"
         if let first = keyPosition(ofMember: duplicate, in: frames[top]) { message += " at line \(first.line)" }
         throw error(message, at: position)
+    }
+
+    /// Length, first six bytes and last byte of a key.
+    private static func fingerprint(of key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { bytes in
+            var print = UInt64(truncatingIfNeeded: bytes.count) << 56
+            for i in 0..<min(bytes.count, 6) { print |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+            if let last = bytes.last { print ^= UInt64(last) << 48 }
+            return print
+        }
     }
 
     /// Adds the merged members that no written key (or earlier merge) set,

@@ -17,6 +17,8 @@ final class ErrorTests: XCTestCase {
         (bytes("name: a\nkind: K\nname: b\n"), "3:1", "mapping key \"name\" already defined at line 1"),
         (bytes("m: {x: 1, x: 2}\n"), "1:11", "mapping key \"x\" already defined at line 1"),
         (bytes("yes: 1\ntrue: 2\n"), "2:1", "mapping key \"true\" already defined at line 1"),
+        // a mapping large enough that duplicates are found through a hash set
+        (bytes((0..<40).map { "k\($0): \($0)\n" }.joined() + "k7: again\n"), "41:1", "mapping key \"k7\" already defined at line 8"),
         (bytes("a: [1, 2\n"), "2:1", "did not find expected ',' or ']'"),
         (bytes("a: {b: 1\n"), "2:1", "did not find expected ',' or '}'"),
         (bytes("a: *nothing\n"), "1:4", "unknown anchor 'nothing' referenced"),
