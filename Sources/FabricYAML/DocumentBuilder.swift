@@ -50,6 +50,8 @@ struct DocumentBuilder: ~Copyable {
     let limits: YAMLLimits
     /// Nodes produced so far in the stream, aliases counted by what they expand to.
     private var nodeCount = 0
+    /// Marks copied for anchors so far in the stream.
+    private var anchoredMarks = 0
     private var table: MarkTable
     private var frames: [Frame] = []
     private var pendingKeys = PendingStack<String>()
@@ -87,7 +89,7 @@ struct DocumentBuilder: ~Copyable {
         try count(1, at: position)
         let entry = table.entries.count
         appendEntry(at: position, alias: -1)
-        if let anchor { register(anchor, value: value, from: entry, nodes: 1) }
+        if let anchor { try register(anchor, value: value, from: entry, nodes: 1, at: position) }
         attach(value, entry: entry, at: position)
         if !merging { return }
         try stashMerge(value, entry: entry, at: position)
@@ -179,7 +181,10 @@ struct DocumentBuilder: ~Copyable {
         }
         table.entries[frame.entry].size = Int32(table.entries.count - frame.entry)
         if let anchor = frame.anchor {
-            register(anchor, value: value, from: frame.entry, nodes: nodeCount - frame.nodesBefore)
+            let entry = table.entries[frame.entry]
+            try register(
+                anchor, value: value, from: frame.entry, nodes: nodeCount - frame.nodesBefore,
+                at: Position(line: entry.line, column: entry.column))
         }
         // Back to the parent's state; `attach` says whether a key comes next.
         expectsKey = false
@@ -231,7 +236,13 @@ struct DocumentBuilder: ~Copyable {
             keyLine: key.line, keyColumn: key.column, size: 1, alias: alias))
     }
 
-    private mutating func register(_ name: String, value: Value, from entry: Int, nodes: Int) {
+    /// Keeps the anchored node's marks for its aliases. Nested anchors copy
+    /// overlapping marks, so the copies have a budget of their own.
+    private mutating func register(_ name: String, value: Value, from entry: Int, nodes: Int, at position: Position) throws(YAMLError) {
+        anchoredMarks += table.entries.count - entry
+        if anchoredMarks > limits.maximumNodes {
+            throw error("anchored nodes add up to more than \(limits.maximumNodes) (nested anchors counted); refusing to build it", at: position)
+        }
         table.anchors.append(Array(table.entries[entry...]))
         anchors[name] = Anchor(value: value, marks: table.anchors.count - 1, nodes: nodes)
     }

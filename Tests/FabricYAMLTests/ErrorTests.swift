@@ -74,6 +74,14 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error?.description, "bad.yaml:1:1: file is 52428800 bytes, over the 16777216-byte limit (--max-file-size)")
     }
 
+    func testNestedAnchorsCannotMultiplyMemory() {
+        // Each of 200 nested anchors would keep its own copy of the 30,000 marks inside it.
+        let text = "- &a0 " + (1..<200).map { "[&a\($0) " }.joined() + "[" + Array(repeating: "1", count: 30_000).joined(separator: ",")
+            + String(repeating: "]", count: 200) + "\n"
+        let error = readError(Self.bytes(text))
+        XCTAssert(error?.message.contains("anchored nodes add up to more than 5000000") == true, String(describing: error))
+    }
+
     func testLimitsCanBeLoweredPerCall() {
         let limits = YAMLLimits(maximumBytes: 10, maximumDepth: 2, maximumNodes: 3)
         XCTAssertEqual(readError(Self.bytes("a: 123456789\n"), limits: limits)?.message, "file is 13 bytes, over the 10-byte limit (--max-file-size)")
