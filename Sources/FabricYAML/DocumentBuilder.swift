@@ -96,7 +96,8 @@ struct DocumentBuilder: ~Copyable {
     }
 
     /// A scalar in key position: `value` is already typed; `isMerge` for an untagged plain `<<`.
-    mutating func key(_ value: Value, isMerge: Bool, anchor: String?, at position: Position) throws(YAMLError) {
+    /// `fingerprint`: the key's `KeyFingerprint` when the reader has it from the bytes.
+    mutating func key(_ value: Value, fingerprint: UInt64? = nil, isMerge: Bool, anchor: String?, at position: Position) throws(YAMLError) {
         let key: String
         switch value {
         case .string(let s): key = s
@@ -112,7 +113,7 @@ struct DocumentBuilder: ~Copyable {
             anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1)
         }
         if !isMerge {
-            let print = Self.fingerprint(of: key)
+            let print = fingerprint ?? KeyFingerprint.of(key)
             try checkUnique(key, print: print, at: position)
             pendingKeys.push(key)
             pendingKeyPrints.push(print)
@@ -307,17 +308,6 @@ struct DocumentBuilder: ~Copyable {
         var message = "mapping key \"\(key)\" already defined"
         if let first = keyPosition(ofMember: duplicate, in: frames[top]) { message += " at line \(first.line)" }
         throw error(message, at: position)
-    }
-
-    /// Length, first six bytes and last byte of a key.
-    private static func fingerprint(of key: String) -> UInt64 {
-        var key = key
-        return key.withUTF8 { bytes in
-            var print = UInt64(truncatingIfNeeded: bytes.count) << 56
-            for i in 0..<min(bytes.count, 6) { print |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-            if let last = bytes.last { print ^= UInt64(last) << 48 }
-            return print
-        }
     }
 
     /// Adds the merged members that no written key (or earlier merge) set,

@@ -52,17 +52,26 @@ public enum YAMLReader {
                 let data = event.data.scalar
                 let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
                 let plain = data.style == YAML_PLAIN_SCALAR_STYLE
-                let tag = data.tag.map { String(cString: $0) }
-                let anchor = data.anchor.map { String(cString: $0) }
+                var tag: String?
                 let value: Value
-                switch ScalarResolver.resolve(bytes, plain: plain, tag: tag) {
-                case .success(let v): value = v
-                case .failure(let failure): throw builder.error(failure.message, at: position)
+                if let rawTag = data.tag {
+                    let written = String(cString: rawTag)
+                    tag = written
+                    do throws(ScalarResolver.TypingError) {
+                        value = try ScalarResolver.resolve(bytes, tag: written)
+                    } catch {
+                        throw builder.error(error.message, at: position)
+                    }
+                } else {
+                    value = plain ? ScalarResolver.resolvePlain(bytes) : .string(ScalarResolver.makeString(bytes))
                 }
+                let anchor = data.anchor.map { String(cString: $0) }
                 if builder.expectsKey {
                     let isMerge = bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
                         && (plain && tag == nil || tag == ScalarResolver.longTagPrefix + "merge")
-                    try builder.key(value, isMerge: isMerge, anchor: anchor, at: position)
+                    // A key that decoded to a string is its bytes; others are fingerprinted from their text.
+                    let fingerprint: UInt64? = if case .string = value { KeyFingerprint.of(bytes) } else { nil }
+                    try builder.key(value, fingerprint: fingerprint, isMerge: isMerge, anchor: anchor, at: position)
                 } else if bytes.isEmpty && plain && builder.isAtRoot {
                     // An empty document is marked at its `---`, not after it.
                     try builder.scalar(value, anchor: anchor, at: documentStart)
