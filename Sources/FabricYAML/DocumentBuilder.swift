@@ -88,7 +88,7 @@ struct DocumentBuilder: ~Copyable {
     mutating func scalar(_ value: Value, anchor: String?, at position: Position) throws(YAMLError) {
         try count(1, at: position)
         let entry = table.entries.count
-        appendEntry(at: position, alias: -1)
+        appendEntry(at: position, alias: nil)
         if let anchor { try register(anchor, value: value, from: entry, nodes: 1, at: position) }
         attach(value, entry: entry, at: position)
         if !merging { return }
@@ -109,7 +109,7 @@ struct DocumentBuilder: ~Copyable {
         }
         if let anchor {
             // A key's anchor has no place in the table; its marks are its own.
-            table.anchors.append([Entry(line: position.line, column: position.column, keyLine: position.line, keyColumn: position.column, size: 1, alias: -1)])
+            table.anchors.append([Entry(line: position.line, column: position.column, keyLine: position.line, keyColumn: position.column)])
             anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1)
         }
         if !isMerge {
@@ -148,7 +148,7 @@ struct DocumentBuilder: ~Copyable {
         }
         try count(1, at: position)
         let entry = table.entries.count
-        appendEntry(at: position, alias: -1)
+        appendEntry(at: position, alias: nil)
         if !frames.isEmpty {
             frames[frames.count - 1].keyIsMerge = keyIsMerge
             frames[frames.count - 1].keyPosition = keyPosition
@@ -180,7 +180,7 @@ struct DocumentBuilder: ~Copyable {
         } else {
             value = .array(pendingValues.popArray(from: frame.valuesStart))
         }
-        table.entries[frame.entry].size = Int32(table.entries.count - frame.entry)
+        table.entries[frame.entry].size = table.entries.count - frame.entry
         if let anchor = frame.anchor {
             let entry = table.entries[frame.entry]
             try register(
@@ -230,11 +230,11 @@ struct DocumentBuilder: ~Copyable {
     }
 
     @inline(__always)
-    private mutating func appendEntry(at position: Position, alias: Int32) {
+    private mutating func appendEntry(at position: Position, alias: Int32?) {
         let key = inMapping ? keyPosition : position
         table.entries.append(Entry(
             line: position.line, column: position.column,
-            keyLine: key.line, keyColumn: key.column, size: 1, alias: alias))
+            keyLine: key.line, keyColumn: key.column, alias: alias))
     }
 
     /// Keeps the anchored node's marks for its aliases. Nested anchors copy
@@ -324,7 +324,7 @@ struct DocumentBuilder: ~Copyable {
                     let (itemEntries, itemRoot) = resolve(source, child)
                     mergeMembers(of: merged, entries: itemEntries, root: itemRoot, into: &object)
                 }
-                child += Int(source[child].size)
+                child += source[child].size
             }
         default:
             break
@@ -334,7 +334,7 @@ struct DocumentBuilder: ~Copyable {
     private mutating func mergeMembers(of merged: Object, entries: [Entry], root: Int, into object: inout Object) {
         var child = root + 1
         for (key, member) in merged {
-            let size = Int(entries[child].size)
+            let size = entries[child].size
             if !object.contains(key) {
                 object[key] = member
                 table.entries.append(contentsOf: entries[child..<child + size])
@@ -347,8 +347,8 @@ struct DocumentBuilder: ~Copyable {
     private func resolve(_ entries: [Entry], _ index: Int) -> ([Entry], Int) {
         var entries = entries
         var index = index
-        while entries[index].alias >= 0 {
-            entries = table.anchors[Int(entries[index].alias)]
+        while let alias = entries[index].alias {
+            entries = table.anchors[alias]
             index = 0
         }
         return (entries, index)
@@ -357,7 +357,7 @@ struct DocumentBuilder: ~Copyable {
     /// Where the `member`-th written key of `frame` is (merged members come later).
     private func keyPosition(ofMember member: Int, in frame: Frame) -> Position? {
         var child = frame.entry + 1
-        for _ in 0..<member { child += Int(table.entries[child].size) }
+        for _ in 0..<member { child += table.entries[child].size }
         guard child < table.entries.count else { return nil }
         return Position(line: table.entries[child].keyLine, column: table.entries[child].keyColumn)
     }
