@@ -7,78 +7,77 @@ import FabricValue
 /// Works on the scalar's bytes so the common case (a plain word such as a name)
 /// is decided from its first byte without building anything but the string.
 enum ScalarResolver {
-    /// go-yaml's resolve table: what the first byte of a plain scalar hints at.
-    private enum Hint: UInt8 { case none, sign, digit, word, dot }
-
-    private static let hints: [Hint] = {
-        var table = [Hint](repeating: .none, count: 256)
-        table[Int(UInt8(ascii: "+"))] = .sign
-        table[Int(UInt8(ascii: "-"))] = .sign
-        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = .digit }
-        for c in "yYnNtTfFoO~".utf8 { table[Int(c)] = .word }
-        table[Int(UInt8(ascii: "."))] = .dot
-        return table
-    }()
-
-    /// The words of go-yaml v2's resolve map (besides the empty string).
-    private static let words: [String: Value] = {
-        var map: [String: Value] = [:]
-        for w in ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"] { map[w] = .bool(true) }
-        for w in ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"] { map[w] = .bool(false) }
-        for w in ["~", "null", "Null", "NULL"] { map[w] = .null }
-        for w in [".nan", ".NaN", ".NAN"] { map[w] = .double(.nan) }
-        for w in [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"] { map[w] = .double(.infinity) }
-        for w in ["-.inf", "-.Inf", "-.INF"] { map[w] = .double(-.infinity) }
-        return map
-    }()
-
-    /// The value of an untagged plain scalar.
+    /// The value of an untagged plain scalar. go-yaml's resolve table decides
+    /// from the first byte whether the text can be anything but a string.
     static func resolvePlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Value {
         guard let first = bytes.first else { return .null }
-        switch hints[Int(first)] {
-        case .none:
-            return .string(makeString(bytes))
-        case .word, .sign, .dot:
-            if bytes.count <= 6, let word = words[makeString(bytes)] { return word }
-            if hints[Int(first)] == .word { return .string(makeString(bytes)) }
+        switch first {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
             if let number = number(bytes) { return number }
-            return .string(makeString(bytes))
-        case .digit:
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "t"), UInt8(ascii: "T"),
+            UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"), UInt8(ascii: "O"), UInt8(ascii: "~"):
+            if let word = word(bytes) { return word }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+            if let word = word(bytes) { return word }
             if let number = number(bytes) { return number }
-            return .string(makeString(bytes))
+        default:
+            break
+        }
+        return .string(makeString(bytes))
+    }
+
+    /// The words of go-yaml v2's resolve map, compared as up to eight bytes
+    /// packed little-endian into an integer (plain scalars hold no NUL, so
+    /// lengths cannot be confused).
+    @inline(__always)
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>) -> Value? {
+        guard bytes.count <= 5 else { return nil }
+        var packed: UInt64 = 0
+        for (i, c) in bytes.enumerated() { packed |= UInt64(c) << (8 * UInt64(i)) }
+        switch packed {
+        case 0x79, 0x59, 0x736579, 0x736559, 0x534559, 0x65757274, 0x65757254, 0x45555254, 0x6E6F, 0x6E4F, 0x4E4F:
+            return .bool(true)  // y Y yes Yes YES true True TRUE on On ON
+        case 0x6E, 0x4E, 0x6F6E, 0x6F4E, 0x4F4E, 0x65736C6166, 0x65736C6146, 0x45534C4146, 0x66666F, 0x66664F, 0x46464F:
+            return .bool(false)  // n N no No NO false False FALSE off Off OFF
+        case 0x7E, 0x6C6C756E, 0x6C6C754E, 0x4C4C554E:
+            return .null  // ~ null Null NULL
+        case 0x6E616E2E, 0x4E614E2E, 0x4E414E2E:
+            return .double(.nan)  // .nan .NaN .NAN
+        case 0x666E692E, 0x666E492E, 0x464E492E, 0x666E692E2B, 0x666E492E2B, 0x464E492E2B:
+            return .double(.infinity)  // .inf .Inf .INF +.inf +.Inf +.INF
+        case 0x666E692E2D, 0x666E492E2D, 0x464E492E2D:
+            return .double(-.infinity)  // -.inf -.Inf -.INF
+        default:
+            return nil
         }
     }
 
-    /// The value of a scalar as go-yaml decodes it into an `interface{}`:
-    /// `tag` is libyaml's resolved tag (nil when none was written).
-    static func resolve(_ bytes: UnsafeBufferPointer<UInt8>, plain: Bool, tag: String?) -> Result<Value, TypingError> {
-        guard let tag else {
-            return .success(plain ? resolvePlain(bytes) : .string(makeString(bytes)))
-        }
+    /// The value of a tagged scalar as go-yaml decodes it into an `interface{}`;
+    /// `tag` is as libyaml resolved it (`tag:yaml.org,2002:int` for `!!int`).
+    static func resolve(_ bytes: UnsafeBufferPointer<UInt8>, tag: String) throws(TypingError) -> Value {
         let short = tag.hasPrefix(longTagPrefix) ? "!!" + tag.dropFirst(longTagPrefix.count) : tag
         switch short {
         case "!!str", "!!timestamp":
             // go-yaml keeps timestamp-looking values as strings in an interface{}.
-            return .success(.string(makeString(bytes)))
+            return .string(makeString(bytes))
         case "!!binary":
             guard let decoded = Base64.decode(bytes) else {
-                return .failure(TypingError(message: "!!binary value contains invalid base64 data"))
+                throw TypingError(message: "!!binary value contains invalid base64 data")
             }
-            return .success(.string(String(decoding: decoded, as: UTF8.self)))
+            return .string(String(decoding: decoded, as: UTF8.self))
         case "!!null", "!!bool", "!!int", "!!float":
             let resolved = resolvePlain(bytes)
             switch (short, resolved) {
             case ("!!null", .null), ("!!bool", .bool), ("!!int", .int), ("!!float", .double):
-                return .success(resolved)
+                return resolved
             case ("!!float", .int(let i)):
-                return .success(.double(Double(i)))
+                return .double(Double(i))
             default:
-                let text = makeString(bytes)
-                return .failure(TypingError(message: "cannot decode \(goTag(of: resolved)) `\(text)` as a \(short)"))
+                throw TypingError(message: "cannot decode \(goTag(of: resolved)) `\(makeString(bytes))` as a \(short)")
             }
         default:
             // Tags go-yaml cannot resolve (`!`, `!custom`, `!!map` on a scalar) leave the text as it is.
-            return .success(.string(makeString(bytes)))
+            return .string(makeString(bytes))
         }
     }
 
