@@ -35,6 +35,9 @@ public final class HTTPServer: Sendable {
         self.init(configuration: configuration, router: router)
     }
 
+    /// Connections open now (for metrics and tests).
+    public var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
+
     /// The port bound by `start()`, 0 before.
     public var port: Int { boundPort.load(ordering: .acquiring) }
 
