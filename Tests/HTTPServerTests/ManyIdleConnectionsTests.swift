@@ -37,6 +37,9 @@ final class ManyIdleConnectionsTests: XCTestCase {
         try await waitUntil("three connections held") { server.server.openConnectionCount == 3 }
         let refused = try await blocking { try RawClient(port: port).receiveUntilClosed() }
         XCTAssertTrue(refused.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), refused)
+        // A client that sends its request at once reads the 503 too, not a reset.
+        let viaCurl = try await curl(["-o", "/dev/null", "-w", "%{http_code}", "\(server.baseURL)/hello"])
+        XCTAssertEqual(viaCurl.stdout, "503", viaCurl.stderr)
         withExtendedLifetime(held) {}
         await server.stop()
     }
