@@ -130,6 +130,13 @@ final class EventLoop: @unchecked Sendable {
         stopped.withLock { $0 }?.resume()
     }
 
+    /// Releases the descriptors of a loop whose thread never started (a failed server start).
+    func closeUnstarted() {
+        inbox.withLock { $0.finished = true }
+        close(wakeFD)
+        close(epollFD)
+    }
+
     /// Loop thread: stop taking connections (the server closes the listener after every loop did this).
     func stopListening() {
         if listening { epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, nil) }

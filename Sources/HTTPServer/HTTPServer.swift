@@ -12,6 +12,7 @@ import Synchronization
 public final class HTTPServer: Sendable {
     private enum Lifecycle {
         case idle
+        case starting
         case running(listener: Int32, loops: [EventLoop])
         case stopped
     }
@@ -45,14 +46,27 @@ public final class HTTPServer: Sendable {
     /// Also ignores SIGPIPE and raises the open-file limit, as any server process must.
     @discardableResult
     public func start() async throws(HTTPServerError) -> Int {
+        let claimed = lifecycle.withLock { state -> Bool in
+            guard case .idle = state else { return false }
+            state = .starting
+            return true
+        }
+        guard claimed else { throw HTTPServerError(code: "already-started", message: "the server was already started") }
         ignoreSIGPIPE()
         raiseOpenFileLimit()
-        let (listener, port) = try makeListener(host: configuration.host, port: configuration.port, backlog: configuration.listenBacklog)
         var loops: [EventLoop] = []
-        do {
-            for _ in 0..<max(1, configuration.eventLoopThreads) { loops.append(try EventLoop(context: context)) }
+        let listener: Int32, port: Int
+        do throws(HTTPServerError) {
+            (listener, port) = try makeListener(host: configuration.host, port: configuration.port, backlog: configuration.listenBacklog)
+            do throws(HTTPServerError) {
+                for _ in 0..<max(1, configuration.eventLoopThreads) { loops.append(try EventLoop(context: context)) }
+            } catch {
+                close(listener)
+                throw error
+            }
         } catch {
-            close(listener)
+            for loop in loops { loop.closeUnstarted() }
+            lifecycle.withLock { $0 = .idle }
             throw error
         }
         let threads = loops.enumerated().map { index, loop in
@@ -60,15 +74,7 @@ public final class HTTPServer: Sendable {
             thread.name = "http-loop-\(index)"
             return thread
         }
-        let started = lifecycle.withLock { state -> Bool in
-            guard case .idle = state else { return false }
-            state = .running(listener: listener, loops: loops)
-            return true
-        }
-        guard started else {
-            close(listener)
-            throw HTTPServerError(code: "already-started", message: "the server was already started")
-        }
+        lifecycle.withLock { $0 = .running(listener: listener, loops: loops) }
         boundPort.store(port, ordering: .releasing)
         for thread in threads { thread.start() }
         return port
