@@ -3,7 +3,7 @@ import XCTest
 
 /// Bodies over the limit are refused with 413 before they are buffered; a route can set its own limit.
 final class BodyLimitTests: XCTestCase {
-    func testNeverEndingChunkedBodyGets413OrIsClosed() async throws {
+    func testNeverEndingChunkedBodyGets413() async throws {
         var configuration = HTTPServerConfiguration()
         configuration.limits.maxBodyBytes = 64 * 1024
         let server = try await LoopbackTestServer.start(basicRouter(), configuration: configuration)
@@ -20,7 +20,9 @@ final class BodyLimitTests: XCTestCase {
         }
         try await assertServerAnswers(port: server.port)
         await server.stop()
-        XCTAssertTrue(reply.isEmpty || reply.hasPrefix("HTTP/1.1 413 Content Too Large\r\n"), String(reply.prefix(200)))
+        // The server answers before the client stops sending and lingers before closing, so the
+        // 413 is read rather than lost to a connection reset.
+        XCTAssertTrue(reply.hasPrefix("HTTP/1.1 413 Content Too Large\r\n"), String(reply.prefix(200)))
     }
 
     func testContentLengthOverRouteLimitGets413WithoutReadingTheBody() async throws {
