@@ -20,6 +20,15 @@ public struct LoopbackTestServer: Sendable {
         return LoopbackTestServer(server: server, port: port)
     }
 
+    /// Every request, whatever its method and path, goes to `handler`.
+    public static func start(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Router.Handler
+    ) async throws(HTTPServerError) -> LoopbackTestServer {
+        var router = Router()
+        for method in [HTTPMethod.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] { router.add(method, "/{path...}", handler) }
+        return try await start(router, configuration: configuration)
+    }
+
     public func stop(grace: Duration = .seconds(1)) async {
         await server.shutdown(grace: grace)
     }
