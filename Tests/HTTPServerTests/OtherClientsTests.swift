@@ -44,6 +44,17 @@ final class OtherClientsTests: XCTestCase {
         XCTAssertEqual(v6.stdout, "hello", v6.stderr)
     }
 
+    func testSingleHandlerServerSeesEveryMethodAndPath() async throws {
+        let server = try await LoopbackTestServer.start { request in
+            .text("\(request.method) \(request.path) \(request.remoteAddress) \(request.body.count)")
+        }
+        let get = try await curl(["\(server.baseURL)/any/where"])
+        let put = try await curl(["-X", "PUT", "--data-binary", "abc", "\(server.baseURL)/x"])
+        await server.stop()
+        XCTAssertEqual(get.stdout, "GET /any/where 127.0.0.1 0", get.stderr)
+        XCTAssertEqual(put.stdout, "PUT /x 127.0.0.1 3", put.stderr)
+    }
+
     func testPortInUseIsATypedError() async throws {
         let first = try await LoopbackTestServer.start(basicRouter())
         let second = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: first.port), router: basicRouter())
