@@ -29,11 +29,7 @@ public final class HTTPServer: Sendable {
 
     /// A server that sends every request, whatever its method and path, to `handler`.
     public convenience init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Router.Handler) {
-        var router = Router()
-        for method in [HTTPMethod.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] {
-            router.add(method, "/{path...}", handler)
-        }
-        self.init(configuration: configuration, router: router)
+        self.init(configuration: configuration, router: .catchAll(handler))
     }
 
     /// Connections open now (for metrics and tests).

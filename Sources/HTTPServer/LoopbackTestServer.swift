@@ -24,9 +24,7 @@ public struct LoopbackTestServer: Sendable {
     public static func start(
         configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Router.Handler
     ) async throws(HTTPServerError) -> LoopbackTestServer {
-        var router = Router()
-        for method in [HTTPMethod.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] { router.add(method, "/{path...}", handler) }
-        return try await start(router, configuration: configuration)
+        try await start(.catchAll(handler), configuration: configuration)
     }
 
     public func stop(grace: Duration = .seconds(1)) async {
