@@ -1,12 +1,14 @@
 import Foundation
 import HTTPServer
 
-/// `fabricsync-bench http [--duration 10s] [--connections 64] [--threads 2] [--loops 2] [--nginx-workers 1]`
+/// `fabricsync-bench http [--duration 10s] [--connections 64] [--threads 2] [--loops 2] [--nginx-workers <loops>]`
 ///
 /// A small GET against this server and against Debian's nginx serving a static file of the same
 /// bytes, both driven by the same `wrk` command in one run; prints requests/s, p99 and the ratio.
+/// nginx gets as many worker processes as the server has event-loop threads unless told otherwise,
+/// so both use the same number of cores.
 @Sendable func runHTTPBenchmark(_ arguments: [String]) async throws {
-    var options = ["--duration": "10s", "--connections": "64", "--threads": "2", "--loops": "2", "--nginx-workers": "1"]
+    var options = ["--duration": "10s", "--connections": "64", "--threads": "2", "--loops": "2", "--nginx-workers": ""]
     var index = 0
     while index + 1 < arguments.count {
         guard options[arguments[index]] != nil else { throw BenchmarkError("unknown option \(arguments[index])") }
@@ -14,6 +16,7 @@ import HTTPServer
         index += 2
     }
     guard index == arguments.count else { throw BenchmarkError("option \(arguments[index]) needs a value") }
+    if options["--nginx-workers"]!.isEmpty { options["--nginx-workers"] = options["--loops"]! }
     let wrk = ["-t", options["--threads"]!, "-c", options["--connections"]!, "-d", options["--duration"]!, "--latency"]
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw BenchmarkError("wrk is not installed (apt-get install wrk)") }
 
