@@ -141,8 +141,11 @@ public final class WebSocketConnection: Sendable {
         for action in actions {
             switch action {
             case .write(let bytes):
-                // Deliberately not waiting or checking: see the type's comment on control frames.
-                _ = transport.tryWrite(bytes)
+                // Control frames never wait (see the type's comment), but a close frame is worth
+                // queueing once the peer drains some: it tells a slow client why (1013) before the deadline.
+                if case .wouldBlock = transport.tryWrite(bytes), bytes.first.map({ $0 & 0x0F == WebSocketOpcode.close.rawValue }) == true {
+                    Task { [transport] in _ = await transport.write(bytes) }
+                }
             case .deliver(let message):
                 delivered.append(message)
             case .closeSocket:

@@ -27,10 +27,6 @@ public struct WebSocketFrameDecoder: Sendable {
     public var bufferedByteCount: Int { buffer.count - readIndex }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
-        if readIndex > 0, readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            readIndex = 0
-        }
         buffer.append(contentsOf: bytes)
     }
 
@@ -85,7 +81,8 @@ public struct WebSocketFrameDecoder: Sendable {
         }
         readIndex = payloadStart + payloadLength
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // An idle connection keeps a small buffer, not the largest message it ever received.
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 16 * 1024)
             readIndex = 0
         } else if readIndex > 64 * 1024 {
             buffer.removeFirst(readIndex)

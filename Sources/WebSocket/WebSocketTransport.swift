@@ -1,5 +1,6 @@
 /// The byte stream a WebSocket runs over once the HTTP upgrade is done: the server's upgraded
-/// connection, or a client socket in the load benchmark.
+/// connection, or a client socket in the load benchmark. `tryWrite` and `close` are called while
+/// the connection holds its lock, so they must not call back into the connection.
 public protocol WebSocketTransport: Sendable {
     /// The next bytes from the peer; nil once the peer stopped sending or the connection closed.
     func read() async -> [UInt8]?
