@@ -1,0 +1,152 @@
+import HTTPServer
+import XCTest
+@testable import WebSocket
+
+/// Against Python's `websockets` client and a raw-socket client: a real server on 127.0.0.1:0
+/// whose `/ws` route echoes every message, and closes with code N when sent `close:N:reason`.
+final class InteropTests: XCTestCase {
+    private static let maximumMessageSize = 4096
+
+    private func startEchoServer(
+        configuration: WebSocketConfiguration = WebSocketConfiguration(maximumMessageSize: maximumMessageSize),
+        options: WebSocketHandshakeOptions = WebSocketHandshakeOptions()
+    ) async throws -> LoopbackTestServer {
+        try PythonClient.requireWebsockets()
+        var router = Router()
+        router.get("/ws") { request in
+            WebSocketConnection.upgrade(request, options: options, configuration: configuration) { connection, _ in
+                for await message in connection.messages {
+                    if case .text(let text) = message, text.hasPrefix("close:") {
+                        let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+                        connection.close(code: WebSocketCloseCode(UInt16(parts[1]) ?? 1000), reason: parts.count > 2 ? parts[2] : "")
+                        continue
+                    }
+                    do {
+                        try await connection.send(message)
+                    } catch {
+                        break
+                    }
+                }
+            }
+        }
+        return try await LoopbackTestServer.start(router)
+    }
+
+    private func run(_ server: LoopbackTestServer, _ scenario: String, _ extra: String...) async throws -> [String: Any] {
+        let reports = try await PythonClient.run(interopClientScript, [String(server.port), scenario] + extra)
+        return try XCTUnwrap(reports.last, "\(scenario) reported nothing")
+    }
+
+    func testHandshakeAnswers101WithTheAcceptTheClientExpects() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "handshake")
+        await server.stop()
+        XCTAssertEqual(report["status"] as? String, "HTTP/1.1 101 Switching Protocols")
+        XCTAssertEqual(report["accept"] as? String, report["expected"] as? String)
+        XCTAssertEqual((report["upgrade"] as? String)?.lowercased(), "websocket")
+    }
+
+    func testAWrongVersionGets426NamingVersion13() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "badVersion")
+        await server.stop()
+        XCTAssertEqual((report["status"] as? String)?.hasPrefix("HTTP/1.1 426"), true, "\(report)")
+        XCTAssertEqual(report["version"] as? String, "13")
+    }
+
+    func testEchoesTextAndBinaryInOrder() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "echo")
+        await server.stop()
+        XCTAssertEqual(report["inOrder"] as? Bool, true, "\(report)")
+        XCTAssertEqual(report["count"] as? Int, 200)
+        XCTAssertEqual(report["binaryEchoed"] as? Bool, true)
+    }
+
+    func testReassemblesAFragmentedMessage() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "fragmented")
+        await server.stop()
+        XCTAssertEqual(report["echo"] as? String, "fragmented ✓")
+    }
+
+    func testAnswersTheClientsPing() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "ping")
+        await server.stop()
+        XCTAssertEqual(report["pong"] as? Bool, true)
+    }
+
+    func testEchoesTheClientsCloseCode() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "clientClose")
+        await server.stop()
+        XCTAssertEqual(report["sentCode"] as? Int, 4000)
+        XCTAssertEqual(report["receivedCode"] as? Int, 4000)
+    }
+
+    func testTheClientSeesTheServersCloseCodes() async throws {
+        let server = try await startEchoServer()
+        for code in [1000, 1001, 1008, 1011, 1013, 4001] {
+            let report = try await run(server, "serverClose", String(code))
+            XCTAssertEqual(report["code"] as? Int, code, "\(report)")
+            XCTAssertEqual(report["reason"] as? String, "bye")
+        }
+        await server.stop()
+    }
+
+    func testClosesAnOversizeMessageWith1009() async throws {
+        let server = try await startEchoServer()
+        let report = try await run(server, "oversize", String(Self.maximumMessageSize + 1))
+        await server.stop()
+        XCTAssertEqual(report["code"] as? Int, 1009, "\(report)")
+    }
+
+    func testFailsHostileFramesWithTheRightCodeAndStaysUp() async throws {
+        let server = try await startEchoServer()
+        let cases: [(String, Int)] = [
+            ("invalidUTF8", 1007),
+            ("invalidUTF8Fragments", 1007),
+            ("unmasked", 1002),
+            ("hugeHeader", 1009),
+            ("reservedBits", 1002),
+            ("continuationFirst", 1002),
+            ("badCloseCode", 1002),
+        ]
+        for (scenario, code) in cases {
+            let report = try await run(server, scenario)
+            XCTAssertEqual(report["code"] as? Int, code, "\(scenario): \(report)")
+            XCTAssertEqual(report["tcpClosed"] as? Bool, true, scenario)
+        }
+        let after = try await run(server, "echo")
+        await server.stop()
+        XCTAssertEqual(after["inOrder"] as? Bool, true, "the server still serves after hostile clients")
+    }
+
+    func testRefusesAnOriginOutsideTheAllowList() async throws {
+        let server = try await startEchoServer(options: WebSocketHandshakeOptions(allowedOrigins: ["https://noc.example.com"]))
+        let refused = try await run(server, "origin", "https://evil.example.com")
+        let allowed = try await run(server, "origin", "https://noc.example.com")
+        await server.stop()
+        XCTAssertEqual((refused["status"] as? String)?.hasPrefix("HTTP/1.1 403"), true, "\(refused)")
+        XCTAssertEqual((allowed["status"] as? String)?.hasPrefix("HTTP/1.1 101"), true, "\(allowed)")
+    }
+
+    /// Timers shortened from the design's 30 s / 90 s so the test takes about a second.
+    private let fastTimers = WebSocketConfiguration(pingInterval: .milliseconds(100), idleTimeout: .milliseconds(600), closeTimeout: .milliseconds(300))
+
+    func testClosesAClientThatNeverAnswersPingsWith1001() async throws {
+        let server = try await startEchoServer(configuration: fastTimers)
+        let report = try await run(server, "silent")
+        await server.stop()
+        XCTAssertEqual(report["code"] as? Int, 1001, "\(report)")
+        XCTAssertEqual(report["tcpClosed"] as? Bool, true)
+    }
+
+    func testKeepsAClientThatAnswersPingsPastTheIdleTimeout() async throws {
+        let server = try await startEchoServer(configuration: fastTimers)
+        let report = try await run(server, "keepalive", "1.5")
+        await server.stop()
+        XCTAssertEqual(report["echo"] as? String, "still here", "pongs alone keep the connection open")
+    }
+}
