@@ -1,6 +1,6 @@
 /// The independent client of the interop tests: python3 with the `websockets` package for polite
 /// scenarios, and a raw socket for the frames a polite client never sends. Prints one JSON object per report.
-/// Arguments: port, scenario, then the scenario's own argument.
+/// Arguments: port, scenario, then the scenario's own arguments.
 let interopClientScript = #"""
 import base64, hashlib, json, os, socket, struct, sys
 
@@ -49,12 +49,12 @@ def frame(opcode, payload, masked=True, fin=True):
 
 def read_until_close(sock, data):
     # Reads server frames until a close frame; returns its code, then whether the server closed TCP.
-    code = None
+    code, texts = None, 0
     while code is None:
         while len(data) < 2:
             chunk = sock.recv(65536)
             if not chunk:
-                return None, True
+                return None, True, texts
             data += chunk
         length, offset = data[1] & 0x7F, 2
         if length == 126:
@@ -64,9 +64,10 @@ def read_until_close(sock, data):
         while len(data) < offset + length:
             chunk = sock.recv(65536)
             if not chunk:
-                return None, True
+                return None, True, texts
             data += chunk
         opcode, payload, data = data[0] & 0x0F, data[offset:offset + length], data[offset + length:]
+        texts += opcode == 0x1
         if opcode == 0x8:
             code = struct.unpack(">H", payload[:2])[0] if len(payload) >= 2 else 1005
     try:
@@ -77,7 +78,7 @@ def read_until_close(sock, data):
         closed = False
     except OSError:
         closed = True  # a reset also means the server dropped the connection
-    return code, closed
+    return code, closed, texts
 
 
 if scenario in ("echo", "fragmented", "ping", "serverClose", "oversize", "clientClose"):
@@ -131,8 +132,16 @@ elif scenario == "origin":
 elif scenario == "silent":
     # Never answers pings: the server must close it after its idle timeout.
     sock, status, _, _, rest = raw_connect()
-    code, closed = read_until_close(sock, rest)
+    code, closed, _ = read_until_close(sock, rest)
     report(code=code, tcpClosed=closed)
+elif scenario == "stall":
+    # Asks for a flood, reads nothing for a while, then reads everything that was queued.
+    import time
+    sock, status, _, _, rest = raw_connect()
+    sock.sendall(frame(0x1, f"flood:{sys.argv[3]}".encode()))
+    time.sleep(float(sys.argv[4]))
+    code, closed, texts = read_until_close(sock, rest)
+    report(code=code, tcpClosed=closed, messages=texts)
 elif scenario == "keepalive":
     from websockets.sync.client import connect
     import time
@@ -155,6 +164,6 @@ else:
     }[scenario]
     sock, status, _, _, rest = raw_connect()
     sock.sendall(hostile)
-    code, closed = read_until_close(sock, rest)
+    code, closed, _ = read_until_close(sock, rest)
     report(code=code, tcpClosed=closed)
 """#

@@ -3,7 +3,8 @@ import XCTest
 @testable import WebSocket
 
 /// Against Python's `websockets` client and a raw-socket client: a real server on 127.0.0.1:0
-/// whose `/ws` route echoes every message, and closes with code N when sent `close:N:reason`.
+/// whose `/ws` route echoes every message, closes with code N when sent `close:N:reason`, and
+/// when sent `flood:SIZE` sends SIZE-byte messages with `trySend` until the peer is slow, then closes with 1013.
 final class InteropTests: XCTestCase {
     private static let maximumMessageSize = 4096
 
@@ -19,6 +20,13 @@ final class InteropTests: XCTestCase {
                     if case .text(let text) = message, text.hasPrefix("close:") {
                         let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
                         connection.close(code: WebSocketCloseCode(UInt16(parts[1]) ?? 1000), reason: parts.count > 2 ? parts[2] : "")
+                        continue
+                    }
+                    if case .text(let text) = message, text.hasPrefix("flood:") {
+                        let payload = String(repeating: "x", count: Int(text.dropFirst(6)) ?? 1024)
+                        var sent = 0
+                        while sent < 100_000, connection.trySend(text: payload) == .sent { sent += 1 }
+                        connection.close(code: .tryAgainLater, reason: "slow")
                         continue
                     }
                     do {
@@ -148,5 +156,15 @@ final class InteropTests: XCTestCase {
         let report = try await run(server, "keepalive", "1.5")
         await server.stop()
         XCTAssertEqual(report["echo"] as? String, "still here", "pongs alone keep the connection open")
+    }
+
+    func testASlowReaderIsReportedAndClosedWith1013AfterWhatWasQueued() async throws {
+        let server = try await startEchoServer(configuration: WebSocketConfiguration(closeTimeout: .seconds(1)))
+        let report = try await run(server, "stall", "1024", "1.0")
+        await server.stop()
+        XCTAssertEqual(report["code"] as? Int, 1013, "\(report)")
+        XCTAssertEqual(report["tcpClosed"] as? Bool, true)
+        XCTAssertGreaterThan(report["messages"] as? Int ?? 0, 0, "messages queued before the peer was found slow still arrive")
+        XCTAssertLessThan(report["messages"] as? Int ?? .max, 100_000, "trySend must report the stalled peer long before the flood's bound")
     }
 }
