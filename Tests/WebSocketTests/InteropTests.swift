@@ -2,9 +2,7 @@ import HTTPServer
 import XCTest
 @testable import WebSocket
 
-/// Against Python's `websockets` client and a raw-socket client: a real server on 127.0.0.1:0
-/// whose `/ws` route echoes every message, closes with code N when sent `close:N:reason`, and
-/// when sent `flood:SIZE` sends SIZE-byte messages with `trySend` until the peer is slow, then closes with 1013.
+/// The server against Python's `websockets` client and a raw-socket client, over `EchoServer`.
 final class InteropTests: XCTestCase {
     private static let maximumMessageSize = 4096
 
@@ -13,31 +11,7 @@ final class InteropTests: XCTestCase {
         options: WebSocketHandshakeOptions = WebSocketHandshakeOptions()
     ) async throws -> LoopbackTestServer {
         try PythonClient.requireWebsockets()
-        var router = Router()
-        router.get("/ws") { request in
-            WebSocketConnection.upgrade(request, options: options, configuration: configuration) { connection, _ in
-                for await message in connection.messages {
-                    if case .text(let text) = message, text.hasPrefix("close:") {
-                        let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
-                        connection.close(code: WebSocketCloseCode(UInt16(parts[1]) ?? 1000), reason: parts.count > 2 ? parts[2] : "")
-                        continue
-                    }
-                    if case .text(let text) = message, text.hasPrefix("flood:") {
-                        let payload = String(repeating: "x", count: Int(text.dropFirst(6)) ?? 1024)
-                        var sent = 0
-                        while sent < 100_000, connection.trySend(text: payload) == .sent { sent += 1 }
-                        connection.close(code: .tryAgainLater, reason: "slow")
-                        continue
-                    }
-                    do {
-                        try await connection.send(message)
-                    } catch {
-                        break
-                    }
-                }
-            }
-        }
-        return try await LoopbackTestServer.start(router)
+        return try await EchoServer.start(configuration: configuration, options: options)
     }
 
     private func run(_ server: LoopbackTestServer, _ scenario: String, _ extra: String...) async throws -> [String: Any] {

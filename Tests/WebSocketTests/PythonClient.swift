@@ -77,3 +77,56 @@ final class Mutexed<Value: Sendable>: Sendable {
     func set(_ newValue: Value) { value.withLock { $0 = newValue } }
     func get() -> Value { value.withLock { $0 } }
 }
+
+/// An inline python3 script serving on a port it prints as its first line; stopped by closing its stdin.
+final class PythonServer: Sendable {
+    let port: Int
+    private let process: Process
+    private let input: Pipe
+
+    private init(port: Int, process: Process, input: Pipe) {
+        self.port = port
+        self.process = process
+        self.input = input
+    }
+
+    static func start(_ script: String) async throws -> PythonServer {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PythonServer, Error>) in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["python3", "-c", script]
+                let input = Pipe()
+                let output = Pipe()
+                process.standardInput = input
+                process.standardOutput = output
+                do {
+                    try process.run()
+                } catch {
+                    return continuation.resume(throwing: error)
+                }
+                var line = Data()
+                while !line.contains(UInt8(ascii: "\n")) {
+                    let chunk = output.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    line += chunk
+                }
+                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let port = Int(text) else {
+                    process.terminate()
+                    return continuation.resume(throwing: PythonFailure(message: "python server printed '\(text)' instead of its port"))
+                }
+                continuation.resume(returning: PythonServer(port: port, process: process, input: input))
+            }
+        }
+    }
+
+    func stop() {
+        // Closing stdin is the script's signal to shut down; terminate is the fallback against a hang.
+        try? input.fileHandleForWriting.close() // a failed close means the pipe is gone already
+        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { [process] in
+            if process.isRunning { process.terminate() }
+        }
+        process.waitUntilExit()
+    }
+}
