@@ -85,16 +85,7 @@ public final class WebSocketConnection: Sendable {
     /// Starts the close handshake; the socket closes when the peer answers or at the close deadline.
     /// Returns at once: `closed()` waits for the end.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
-        let previous = core.withLock { core -> Task<Void, Never>? in
-            let wasOpen = core.machine.state == .open
-            _ = run(core.machine.close(code: code, reason: reason, now: .now), in: &core)
-            guard wasOpen, !core.finished else { return nil }
-            // The close deadline is sooner than the sleeping timer's next ping: restart it.
-            let previous = core.timers
-            core.timers = startTimers()
-            return previous
-        }
-        previous?.cancel()
+        _ = step { core in core.machine.close(code: code, reason: reason, now: .now) }
     }
 
     /// Waits until the socket is closed and says how the connection ended.
@@ -127,7 +118,13 @@ public final class WebSocketConnection: Sendable {
     /// Runs a state-machine step and its actions under the lock, so frames are queued in the order decided.
     private func step(_ body: (inout Core) -> [WebSocketAction]) -> [WebSocketMessage] {
         let (delivered, wake) = core.withLock { core -> ([WebSocketMessage], ([CheckedContinuation<WebSocketClosure, Never>], WebSocketClosure)) in
+            let deadlineBefore = core.machine.nextDeadline
             let delivered = run(body(&core), in: &core)
+            if !core.finished, let deadline = core.machine.nextDeadline, deadlineBefore.map({ deadline < $0 }) ?? true {
+                // A close deadline came sooner than the sleeping timer's wake-up: restart the timer.
+                core.timers?.cancel()
+                core.timers = startTimers()
+            }
             let waiters = core.finished ? core.closedWaiters : []
             if core.finished { core.closedWaiters = [] }
             return (delivered, (waiters, Self.closureOrAbnormal(core.machine)))

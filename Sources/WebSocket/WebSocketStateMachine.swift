@@ -29,8 +29,7 @@ public enum WebSocketAction: Sendable, Equatable {
     case write([UInt8])
     /// Hand this message to the application.
     case deliver(WebSocketMessage)
-    /// Close the socket. Closing should be graceful (stop writing, discard input for a moment),
-    /// so a peer still sending does not receive a reset before it has read our close frame.
+    /// Close the socket.
     case closeSocket
 }
 
@@ -46,6 +45,11 @@ public struct WebSocketClosure: Sendable, Equatable {
 /// actions out. It answers pings, echoes a peer's close, fails the connection on protocol errors
 /// with the matching close code, pings on schedule, closes an idle peer, and after sending a close
 /// waits for the peer's close (up to `closeTimeout`) before closing the socket (RFC 6455 §7).
+///
+/// After failing the connection it cannot parse the peer's bytes any more, but it still reads and
+/// discards them until the peer closes or `failureLinger` passes (RFC 6455 §7.1.1's clean closure):
+/// closing a socket with unread input sends a reset, which can destroy our close frame before the
+/// peer has read it (a client still sending an oversize message would never see its 1009).
 public struct WebSocketStateMachine: Sendable {
     public enum State: Sendable, Equatable {
         case open
@@ -63,6 +67,10 @@ public struct WebSocketStateMachine: Sendable {
     private var lastHeard: ContinuousClock.Instant
     private var nextPing: ContinuousClock.Instant
     private var maskingKeys: SystemRandomNumberGenerator
+    private var discardingInput = false
+
+    /// How long a failed connection drains the peer's input before closing; at most `closeTimeout`.
+    public static let failureLinger: Duration = .seconds(1)
 
     public init(configuration: WebSocketConfiguration = WebSocketConfiguration(), role: WebSocketRole = .server, now: ContinuousClock.Instant) {
         self.configuration = configuration
@@ -85,7 +93,7 @@ public struct WebSocketStateMachine: Sendable {
 
     /// Feeds bytes read from the socket.
     public mutating func receive(_ bytes: some Collection<UInt8>, now: ContinuousClock.Instant) -> [WebSocketAction] {
-        guard state != .closed, !bytes.isEmpty else { return [] }
+        guard state != .closed, !bytes.isEmpty, !discardingInput else { return [] }
         lastHeard = now
         decoder.append(bytes)
         var actions: [WebSocketAction] = []
@@ -95,7 +103,7 @@ public struct WebSocketStateMachine: Sendable {
                 guard let frame = try decoder.nextFrame() else { break }
                 inbound = try assembler.receive(frame)
             } catch {
-                actions += fail(error)
+                actions += fail(error, now: now)
                 break
             }
             guard let inbound else { continue }
@@ -171,15 +179,13 @@ public struct WebSocketStateMachine: Sendable {
         }
     }
 
-    /// Fails the connection (§7.1.7): the stream can no longer be parsed, so there is no waiting for an echo.
-    private mutating func fail(_ error: WebSocketProtocolError) -> [WebSocketAction] {
-        let wasOpen = state == .open
-        state = .closed
-        if closure == nil || wasOpen {
-            closure = WebSocketClosure(code: error.code, reason: error.message, initiatedByPeer: false)
-        }
-        guard wasOpen else { return [.closeSocket] }
-        return [.write(frame(.close, WebSocketFrameEncoder.closePayload(code: error.code, reason: error.message))), .closeSocket]
+    /// Fails the connection (§7.1.7): sends the close frame at once when open, then drains input.
+    private mutating func fail(_ error: WebSocketProtocolError, now: ContinuousClock.Instant) -> [WebSocketAction] {
+        discardingInput = true
+        guard state == .open else { return [] }
+        closure = WebSocketClosure(code: error.code, reason: error.message, initiatedByPeer: false)
+        state = .closing(deadline: now + min(configuration.closeTimeout, Self.failureLinger))
+        return [.write(frame(.close, WebSocketFrameEncoder.closePayload(code: error.code, reason: error.message)))]
     }
 
     private mutating func frame(_ opcode: WebSocketOpcode, _ payload: [UInt8]) -> [UInt8] {

@@ -52,15 +52,28 @@ final class StateMachineTests: XCTestCase {
         for (name, bytes, code) in cases {
             var connection = machine()
             let actions = connection.receive(ClientFrames.text("before") + bytes + ClientFrames.text("after"), now: at(1))
-            XCTAssertEqual(actions.count, 3, name)
+            XCTAssertEqual(actions.count, 2, name)
             XCTAssertEqual(actions.first, .deliver(.text("before")), name)
-            guard case .write(let closeBytes) = actions.dropFirst().first else { return XCTFail(name) }
+            guard case .write(let closeBytes) = actions.last else { return XCTFail(name) }
             let (frames, _) = decodeFrames([closeBytes[...]], role: .client)
             XCTAssertEqual(try WebSocketMessageAssembler.parseClose(frames.first?.payload ?? []), .close(code: code, reason: connection.closure?.reason ?? ""), name)
-            XCTAssertEqual(actions.last, .closeSocket, name)
             XCTAssertEqual(connection.closure?.code, code, name)
-            XCTAssertEqual(connection.state, .closed, name)
+            XCTAssertEqual(connection.state, .closing(deadline: at(1) + WebSocketStateMachine.failureLinger), name)
         }
+    }
+
+    func testAFailedConnectionDrainsInputUntilThePeerClosesOrTheLingerEnds() {
+        var lingering = machine()
+        _ = lingering.receive(WebSocketFrameEncoder.text("unmasked"), now: at(1))
+        XCTAssertEqual(lingering.receive(ClientFrames.close(1000) + ClientFrames.frame(.ping), now: at(1)), [], "unparseable now: read and dropped")
+        XCTAssertEqual(lingering.tick(now: at(1) + .milliseconds(999)), [])
+        XCTAssertEqual(lingering.tick(now: at(2)), [.closeSocket])
+        XCTAssertEqual(lingering.closure?.code, .protocolError)
+
+        var dropped = machine()
+        _ = dropped.receive(WebSocketFrameEncoder.text("unmasked"), now: at(1))
+        XCTAssertEqual(dropped.peerDisconnected(), [.closeSocket])
+        XCTAssertEqual(dropped.closure?.code, .protocolError, "the failure, not the drop, explains the end")
     }
 
     func testServerCloseWaitsForThePeersCloseThenClosesTheSocket() {
