@@ -89,7 +89,7 @@ struct FieldSet: Sendable, Equatable {
         if element.hasPrefix("f:"), case .object(var object) = value {
             let key = String(element.dropFirst(2))
             guard let child = object[key] else { return value }
-            object[key] = rest.isEmpty ? nil : removing(rest, from: child)
+            object[key] = rest.isEmpty ? Optional<Value>.none : removing(rest, from: child)
             return .object(object)
         }
         if element.hasPrefix("k:"), case .array(var items) = value,

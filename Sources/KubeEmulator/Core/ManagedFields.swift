@@ -86,8 +86,8 @@ enum FieldOwnership {
         var othersOwn = Set<FieldSet.Path>()
         for (index, entry) in entries.enumerated() where index != ownerIndex { othersOwn.formUnion(entry.fields.paths) }
         let dropped = previous.paths.subtracting(applied.paths).subtracting(othersOwn)
-        // Deepest first, so a removed keyed item does not hide a leaf inside it.
-        for path in dropped.sorted(by: { $0.count > $1.count }) {
+        // Shallowest first: a removed keyed item takes its fields with it (its key is gone once they are).
+        for path in dropped.sorted(by: { $0.count < $1.count }) {
             merged = FieldSet.removing(path, from: merged)
             merged = removeEmptiedParents(of: path, in: merged, ownedPaths: othersOwn.union(applied.paths))
         }

@@ -132,7 +132,7 @@ extension EmulatorStore {
             metadata["generateName"] = metadata["generateName"] ?? oldMetadata["generateName"]
             if ownership == .update {
                 let requestedFields = metadata["managedFields"]
-                metadata["managedFields"] = requestedFields?.arrayValue?.isEmpty == true ? nil : oldMetadata["managedFields"]
+                metadata["managedFields"] = requestedFields?.arrayValue?.isEmpty == true ? Optional<Value>.none : oldMetadata["managedFields"]
             }
             object["metadata"] = .object(metadata)
             if type.hasStatusSubresource { object["status"] = old["status"] }
@@ -188,7 +188,7 @@ extension EmulatorStore {
         metadata["uid"] = .string(UUID().uuidString.lowercased())
         metadata["creationTimestamp"] = .string(timestamp())
         metadata["resourceVersion"] = nil
-        metadata["generation"] = type.tracksGeneration ? .int(1) : nil
+        metadata["generation"] = type.tracksGeneration ? Value.int(1) : Optional<Value>.none
         for key in ["deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] { metadata[key] = nil }
         object["metadata"] = .object(metadata)
         if type.hasStatusSubresource && type.plural != "namespaces" { object["status"] = nil }
