@@ -53,8 +53,8 @@ enum TableConverter {
         }
         let rows: [Value] = objects.map { object in
             let cells: [Value] = columns.map { column in
-                if let compute = column.compute, column.definition.type != "date" { return compute(object) }
-                if let compute = column.compute { return cell(type: column.definition.type, value: compute(object), now: now) }
+                // Computed cells are already what the built-in printer shows (a CRD's "Created At" is the raw timestamp).
+                if let compute = column.compute { return compute(object) }
                 guard let found = column.path?.evaluate(object), let first = found.first else { return .null }
                 return cell(type: column.definition.type, value: found.count == 1 ? first : .array(found), now: now)
             }

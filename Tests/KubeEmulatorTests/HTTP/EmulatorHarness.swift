@@ -45,8 +45,20 @@ final class EmulatorHarness: @unchecked Sendable {
         return Response(status: http.statusCode, headers: fields, body: data)
     }
 
-    /// Runs a program (curl, kubectl) and returns its exit status and output.
-    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs a program (curl, kubectl) off the cooperative pool and returns its exit status and output.
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try self.runBlocking(executable, arguments, environment: environment, input: input))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
