@@ -95,6 +95,9 @@ extension EmulatorStore {
         case ("", "namespaces"):
             object["spec"] = ["finalizers": ["kubernetes"]]
             object["status"] = ["phase": "Active"]
+        case ("", "secrets"):
+            // The API's defaulting: a Secret without a type is Opaque.
+            if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             try checkCRDNamesAreFree(object)
             object = CRDRegistration.established(object, now: timestamp())

@@ -183,6 +183,7 @@ struct EmulatorAPI: Sendable {
 
     private func decodeBody(_ request: HTTPRequest, allowYAML: Bool, checkType: Bool = true) throws(APIError) -> Value {
         let type = contentType(request)
+        if type == ProtobufBodies.contentType { return try ProtobufBodies.decode(request.body) }
         if checkType, !type.isEmpty, type != "application/json", type != "application/yaml", type != "*/*" {
             throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
         }

@@ -131,6 +131,23 @@ final class KubectlConformanceTests: XCTestCase {
         try await kubectl("delete", "-f", file)
     }
 
+    func testImperativeCreateCommandsSendingProtobufWork() async throws {
+        try await kubectl("create", "namespace", "hedgehog-system")
+        try await kubectl("create", "configmap", "settings", "-n", "hedgehog-system", "--from-literal=mode=lab")
+        try await kubectl("create", "secret", "generic", "dc1-kubeconfig", "-n", "hedgehog-system", "--from-literal=value=apiVersion: v1")
+        try await kubectl("create", "serviceaccount", "fabricsync", "-n", "hedgehog-system")
+        let store = harness.emulator.store
+        XCTAssertEqual(try store.get(store.type("configmaps"), namespace: "hedgehog-system", name: "settings").value(at: "data", "mode"), "lab")
+        let secret = try store.get(store.type("secrets"), namespace: "hedgehog-system", name: "dc1-kubeconfig")
+        XCTAssertEqual(secret.value(at: "data", "value"), .string(Data("apiVersion: v1".utf8).base64EncodedString()))
+        XCTAssertEqual(secret["type"], "Opaque")
+        let namespaces = try await kubectl("get", "namespaces", "hedgehog-system", "--no-headers")
+        XCTAssertTrue(namespaces.stdout.contains("Active"), namespaces.stdout)
+        try await kubectl("delete", "namespace", "hedgehog-system")
+        let gone = try await kubectl("get", "namespace", "hedgehog-system", expectSuccess: false)
+        XCTAssertTrue(gone.stderr.contains("NotFound"), gone.stderr)
+    }
+
     /// The repository's own CRDs and examples, when this checkout has them.
     func testRepositoryManifestsApply() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
