@@ -1,1 +1,0 @@
-// GitOps source: issue 8.

@@ -1,5 +1,0 @@
-import XCTest
-
-final class GitSourcePlaceholder: XCTestCase {
-    func testModuleBuilds() {}
-}
