@@ -1,33 +1,98 @@
 import FabricValue
 
-/// Positions of the nodes of one document, by field path. (Stub: the YAML
-/// module's issue replaces the storage; the API stays.)
+/// Positions of the nodes of one document.
+///
+/// Stored flat and cheap: one entry per node in pre-order (the order the
+/// decoded value's objects keep their keys and arrays their items), each
+/// with the size of its subtree so a lookup skips siblings without a
+/// dictionary. An alias is one entry pointing at its anchor's entries, so an
+/// alias never copies marks. Lookups walk the decoded value beside the table.
 public struct MarkTable: Sendable {
-    private var marks: [FieldPath: SourceMark] = [:]
+    struct Entry: Sendable {
+        /// The node's own position (1-based).
+        var line: Int32
+        var column: Int32
+        /// Where its key is written when the node is a mapping value; else its own position.
+        var keyLine: Int32
+        var keyColumn: Int32
+        /// Entries in the subtree, this one included.
+        var size: Int32
+        /// Index into `anchors` when this entry is an alias, else -1.
+        var alias: Int32
+    }
+
+    var file: String = ""
+    var entries: [Entry] = []
+    /// The entries of each anchored node, as copied when the anchor closed.
+    var anchors: [[Entry]] = []
+    /// Marks recorded by hand through `record(_:for:)`; they take precedence.
+    private var recorded: [FieldPath: SourceMark] = [:]
 
     public init() {}
 
-    public mutating func record(_ mark: SourceMark, for path: FieldPath) { marks[path] = mark }
+    init(file: String) { self.file = file }
 
-    /// The mark for `path`, or for its nearest recorded ancestor.
+    public mutating func record(_ mark: SourceMark, for path: FieldPath) { recorded[path] = mark }
+
+    /// The mark recorded by hand for `path` or its nearest recorded ancestor.
     public func mark(for path: FieldPath) -> SourceMark? {
         var current: FieldPath? = path
         while let candidate = current {
-            if let mark = marks[candidate] { return mark }
+            if let mark = recorded[candidate] { return mark }
             current = candidate.parent
         }
         return nil
     }
-}
 
-/// Reads YAML streams. (Stub until the YAML module's issue lands.)
-public enum YAMLReader {
-    public static func documents(in bytes: [UInt8], file: String, limits: YAMLLimits = .default) throws(YAMLError) -> [YAMLDocument] {
-        throw YAMLError(mark: SourceMark(file: file, line: 1, column: 1), message: "YAML reading is not implemented yet")
+    /// Where the value at `path` is written, or its nearest written ancestor.
+    func valueMark(for path: FieldPath, in value: Value) -> SourceMark? {
+        if !recorded.isEmpty, let mark = mark(for: path) { return mark }
+        guard let entry = locate(path, in: value) else { return nil }
+        return SourceMark(file: file, line: Int(entry.line), column: Int(entry.column))
     }
-}
 
-/// Writes values as block-style YAML, for printing plans and exports. (Stub.)
-public enum YAMLWriter {
-    public static func string(_ value: Value) -> String { JSONWriter.string(value, pretty: true) + "\n" }
+    /// Where the key of the member at `path` is written (for array items and
+    /// the root, where the value is), or the nearest written ancestor's.
+    func keyMark(for path: FieldPath, in value: Value) -> SourceMark? {
+        if !recorded.isEmpty, let mark = mark(for: path) { return mark }
+        guard let entry = locate(path, in: value) else { return nil }
+        return SourceMark(file: file, line: Int(entry.keyLine), column: Int(entry.keyColumn))
+    }
+
+    /// The entry of the deepest node along `path` that exists.
+    private func locate(_ path: FieldPath, in value: Value) -> Entry? {
+        guard !entries.isEmpty else { return nil }
+        var table = entries
+        var index = 0
+        var found = table[0]
+        var current = value
+        for component in path.components {
+            // An alias's children live in its anchor's entries.
+            while table[index].alias >= 0 {
+                table = anchors[Int(table[index].alias)]
+                index = 0
+            }
+            let position: Int
+            let next: Value
+            switch (component, current) {
+            case (.key(let key), .object(let object)):
+                guard let i = object.keys.firstIndex(of: key), let member = object[key] else { return found }
+                position = i
+                next = member
+            case (.index(let i), .array(let items)):
+                guard items.indices.contains(i) else { return found }
+                position = i
+                next = items[i]
+            default:
+                return found
+            }
+            var child = index + 1
+            for _ in 0..<position { child += Int(table[child].size) }
+            guard child < table.count else { return found }
+            index = child
+            current = next
+            found = table[index]
+        }
+        return found
+    }
 }

@@ -26,7 +26,12 @@ public struct YAMLDocument: Sendable {
 
     /// The position of the node at `path` (its value, or for a key that was
     /// never written, its nearest written ancestor). Always answers.
-    public func mark(for path: FieldPath) -> SourceMark { marks.mark(for: path) ?? start }
+    public func mark(for path: FieldPath) -> SourceMark { marks.valueMark(for: path, in: value) ?? start }
+
+    /// Where the key of the member at `path` is written (`asn:` rather than
+    /// its value), for array items and the root where the value is; like
+    /// `mark(for:)`, falls back to the nearest written ancestor.
+    public func keyMark(for path: FieldPath) -> SourceMark { marks.keyMark(for: path, in: value) ?? start }
 }
 
 /// The thrown error of reading YAML: a message with its position.
