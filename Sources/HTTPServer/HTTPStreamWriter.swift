@@ -1,0 +1,88 @@
+import Synchronization
+
+/// Writes the body of a streaming response (`HTTPResponse.stream`). Each write becomes one chunk
+/// (or raw bytes for an HTTP/1.0 client, whose response ends when the connection closes).
+///
+/// Backpressure: the connection holds at most `maxQueuedBytesPerConnection` beyond what the
+/// socket takes. `write` suspends while that queue is full; `tryWrite` never suspends and says
+/// `.wouldBlock` instead, so a hub feeding many readers can drop events for, or close, a slow one.
+public struct HTTPStreamWriter: Sendable {
+    let channel: ConnectionChannel
+    let chunked: Bool
+    let state: StreamState
+
+    final class StreamState: Sendable {
+        let finished = Atomic<Bool>(false)
+    }
+
+    init(channel: ConnectionChannel, chunked: Bool) {
+        self.channel = channel
+        self.chunked = chunked
+        self.state = StreamState()
+    }
+
+    /// Writes `bytes`, suspending while the connection's queue is full.
+    /// Throws `ConnectionClosedError` once the peer has gone or the server shut down.
+    public func write(_ bytes: [UInt8]) async throws(ConnectionClosedError) {
+        guard !bytes.isEmpty else { return }
+        guard !state.finished.load(ordering: .acquiring) else { throw ConnectionClosedError() }
+        try await channel.write(frame(bytes))
+    }
+
+    public func write(_ text: String) async throws(ConnectionClosedError) {
+        try await write(Array(text.utf8))
+    }
+
+    /// Writes `bytes` only if the queue has room; never suspends.
+    public func tryWrite(_ bytes: [UInt8]) -> WriteResult {
+        guard !bytes.isEmpty else { return isClosed ? .closed : .accepted }
+        guard !state.finished.load(ordering: .acquiring) else { return .closed }
+        return channel.tryWrite(frame(bytes))
+    }
+
+    /// Bytes queued on the connection and not yet taken by the socket.
+    public var bufferedBytes: Int { channel.queuedBytes }
+
+    public var isClosed: Bool { state.finished.load(ordering: .acquiring) || channel.isClosed }
+
+    /// Runs `handler` once when the connection closes (at once if it already has), on whichever
+    /// thread notices. A watch or SSE subscription uses it to stop.
+    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+        channel.onClose(handler)
+    }
+
+    /// Returns when the connection has closed.
+    public func closed() async {
+        await channel.waitUntilClosed()
+    }
+
+    /// Ends the response abruptly by closing the connection (a slow reader the caller gave up on).
+    public func close() {
+        state.finished.store(true, ordering: .releasing)
+        channel.requestClose()
+    }
+
+    /// Writes the last chunk. Returns false when the connection was already closed.
+    func finish() -> Bool {
+        guard !state.finished.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        guard chunked else { return !channel.isClosed }
+        return channel.sendAll(Array("0\r\n\r\n".utf8)) != .closed
+    }
+
+    func abandon() {
+        state.finished.store(true, ordering: .releasing)
+    }
+
+    private func frame(_ bytes: [UInt8]) -> [UInt8] {
+        guard chunked else { return bytes }
+        var framed: [UInt8] = []
+        framed.reserveCapacity(bytes.count + 12)
+        framed.append(contentsOf: String(bytes.count, radix: 16).utf8)
+        framed.append(0x0D)
+        framed.append(0x0A)
+        framed.append(contentsOf: bytes)
+        framed.append(0x0D)
+        framed.append(0x0A)
+        return framed
+    }
+}

@@ -1,0 +1,118 @@
+import Synchronization
+
+/// The raw connection after a `101 Switching Protocols` answer, handed to the protocol that
+/// takes over (WebSocket frames are that protocol's business; this type only moves bytes).
+/// Writes have the same backpressure as `HTTPStreamWriter`. Reads are bounded too: when the
+/// handler does not read, the server stops reading the socket, and TCP slows the peer down.
+public struct UpgradedConnection: Sendable {
+    let channel: ConnectionChannel
+    let inbound: InboundQueue
+    public let remoteAddress: String
+    public let remotePort: Int
+
+    /// The next bytes from the peer, nil once the peer finished sending or the connection closed.
+    /// Cancelling the waiting task makes it return nil.
+    public func read() async -> [UInt8]? {
+        await inbound.read()
+    }
+
+    public func write(_ bytes: [UInt8]) async throws(ConnectionClosedError) {
+        try await channel.write(bytes)
+    }
+
+    public func tryWrite(_ bytes: [UInt8]) -> WriteResult {
+        channel.tryWrite(bytes)
+    }
+
+    public var bufferedBytes: Int { channel.queuedBytes }
+    public var isClosed: Bool { channel.isClosed }
+
+    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+        channel.onClose(handler)
+    }
+
+    public func closed() async {
+        await channel.waitUntilClosed()
+    }
+
+    /// Closes the connection once the bytes already queued are sent (or at once if the peer is gone).
+    public func close() {
+        channel.loop.post(.closeAfterFlush(channel.id))
+    }
+}
+
+/// Bytes read from an upgraded connection and not yet taken by its handler.
+final class InboundQueue: Sendable {
+    private struct State {
+        var buffered: [UInt8] = []
+        var finished = false
+        var paused = false
+        var waiter: CheckedContinuation<[UInt8]?, Never>?
+    }
+
+    private let state = Mutex(State())
+    private let limit: Int
+    private let channel: ConnectionChannel
+
+    init(limit: Int, channel: ConnectionChannel) {
+        self.limit = limit
+        self.channel = channel
+    }
+
+    /// Event-loop thread: hands bytes to a waiting reader or keeps them; stops reading the socket
+    /// when too much is kept.
+    func deliver(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        let (waiter, pause) = state.withLock { state -> (CheckedContinuation<[UInt8]?, Never>?, Bool) in
+            guard !state.finished else { return (nil, false) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return (waiter, false)
+            }
+            state.buffered.append(contentsOf: bytes)
+            if state.buffered.count >= limit && !state.paused {
+                state.paused = true
+                return (nil, true)
+            }
+            return (nil, false)
+        }
+        if let waiter { waiter.resume(returning: bytes) }
+        if pause { channel.setReading(false) }
+    }
+
+    func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, Never>? in
+            state.finished = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    func read() async -> [UInt8]? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
+                let (ready, resumeReading) = state.withLock { state -> ([UInt8]??, Bool) in
+                    if !state.buffered.isEmpty {
+                        let bytes = state.buffered
+                        state.buffered = []
+                        let wasPaused = state.paused
+                        state.paused = false
+                        return (.some(bytes), wasPaused && !state.finished)
+                    }
+                    if state.finished || Task.isCancelled { return (.some(nil), false) }
+                    state.waiter = continuation
+                    return (nil, false)
+                }
+                if resumeReading { channel.setReading(true) }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, Never>? in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(returning: nil)
+        }
+    }
+}

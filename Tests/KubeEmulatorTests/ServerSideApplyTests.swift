@@ -1,0 +1,118 @@
+import XCTest
+import FabricValue
+@testable import KubeEmulator
+
+/// Server-side apply with managedFields-lite: ownership, removal, conflicts, force.
+final class ServerSideApplyTests: XCTestCase {
+    let applier = WriteOptions(fieldManager: "fabricsync", fieldValidation: .strict)
+
+    func apply(_ store: EmulatorStore, _ body: Value, as options: WriteOptions? = nil) throws -> WriteResult {
+        try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: body, patchType: .apply, options: options ?? applier)
+    }
+
+    func testApplyCreatesAMissingObjectAndRecordsOwnership() throws {
+        let store = try storeWithFabrics()
+        let result = try apply(store, fabric(spec: ["asn": 65000, "sync": ["prune": true]]))
+        XCTAssertEqual(result.code, 201)
+        let entries = result.object.value(at: "metadata", "managedFields")?.arrayValue ?? []
+        XCTAssertEqual(entries.count, 1)
+        XCTAssertEqual(entries.first?["manager"], "fabricsync")
+        XCTAssertEqual(entries.first?["operation"], "Apply")
+        XCTAssertEqual(entries.first?["fieldsType"], "FieldsV1")
+        XCTAssertEqual(entries.first?["apiVersion"], "wiring.githedgehog.com/v1alpha2")
+        XCTAssertEqual(entries.first?["fieldsV1"], ["f:spec": ["f:asn": [:], "f:sync": ["f:prune": [:]]]])
+    }
+
+    func testReapplyingTheSameConfigurationWritesNothing() throws {
+        let store = try storeWithFabrics()
+        let first = try apply(store, fabric()).object
+        let second = try apply(store, fabric())
+        XCTAssertEqual(second.code, 200)
+        XCTAssertEqual(second.object.resourceVersion, first.resourceVersion)
+    }
+
+    func testFieldsOmittedByTheirOnlyManagerAreRemoved() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 65000, "description": "main", "sync": ["prune": true]]))
+        let second = try apply(store, fabric(spec: ["asn": 65000])).object
+        XCTAssertNil(second.value(at: "spec", "description"))
+        XCTAssertNil(second.value(at: "spec", "sync", "prune"))
+        XCTAssertEqual(second.value(at: "spec", "sync", "interval"), 300, "server defaults stay")
+        XCTAssertEqual(second.generation, 2)
+    }
+
+    func testFieldsAlsoOwnedByAnotherManagerStay() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 65000, "description": "shared"]))
+        _ = try apply(store, fabric(spec: ["asn": 65000, "description": "shared"]), as: WriteOptions(fieldManager: "other"))
+        let after = try apply(store, fabric(spec: ["asn": 65000])).object
+        XCTAssertEqual(after.value(at: "spec", "description"), "shared")
+    }
+
+    func testAnotherApplierWithADifferentValueConflicts() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 65000]))
+        assertAPIError(try apply(store, fabric(spec: ["asn": 65001]), as: WriteOptions(fieldManager: "kubectl")), code: 409, reason: "Conflict") { error in
+            XCTAssertEqual(error.message, "Apply failed with 1 conflict: conflict with \"fabricsync\" using wiring.githedgehog.com/v1alpha2: .spec.asn")
+            XCTAssertEqual(error.causes, [APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \"fabricsync\" using wiring.githedgehog.com/v1alpha2", field: ".spec.asn")])
+        }
+    }
+
+    func testAnUpdateByPatchMakesItsWriterAnOwnerThatApplyConflictsWith() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 65000]))
+        _ = try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: ["spec": ["asn": 65010]], patchType: .merge,
+                            options: WriteOptions(fieldManager: "kubectl-edit"))
+        assertAPIError(try apply(store, fabric(spec: ["asn": 65000])), code: 409, reason: "Conflict") { error in
+            XCTAssertEqual(error.causes.first?.message, "conflict with \"kubectl-edit\" using wiring.githedgehog.com/v1alpha2")
+        }
+        let forced = try apply(store, fabric(spec: ["asn": 65000]), as: WriteOptions(fieldManager: "fabricsync", force: true)).object
+        XCTAssertEqual(forced.value(at: "spec", "asn"), 65000)
+        let managers = (forced.value(at: "metadata", "managedFields")?.arrayValue ?? []).compactMap { $0["manager"]?.stringValue }
+        XCTAssertEqual(managers, ["fabricsync"], "force moved the field; the editor owns nothing any more")
+    }
+
+    func testListsKeyedByNameMergeByKey() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 1, "ports": [["name": "E1/1", "speed": "25G"]]]))
+        let merged = try apply(store, fabric(spec: ["asn": 1, "ports": [["name": "E1/2", "speed": "100G"]]]), as: WriteOptions(fieldManager: "other")).object
+        XCTAssertEqual(merged.value(at: "spec", "ports")?.arrayValue?.count, 2)
+        let fields = merged.value(at: "metadata", "managedFields")?.arrayValue?.last?["fieldsV1"]
+        XCTAssertEqual(fields, ["f:spec": ["f:asn": [:], "f:ports": ["k:{\"name\":\"E1/2\"}": [".": [:], "f:name": [:], "f:speed": [:]]]]])
+        let pruned = try apply(store, fabric(spec: ["asn": 1])).object
+        XCTAssertEqual(pruned.value(at: "spec", "ports"), [["name": "E1/2", "speed": "100G"]], "the first manager's item left with it")
+    }
+
+    func testOtherListsAreAtomic() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 1, "tags": ["a", "b"]]))
+        let after = try apply(store, fabric(spec: ["asn": 1, "tags": ["c"]])).object
+        XCTAssertEqual(after.value(at: "spec", "tags"), ["c"])
+    }
+
+    func testApplyNeedsAFieldManager() throws {
+        let store = try storeWithFabrics()
+        assertAPIError(try apply(store, fabric(), as: WriteOptions()), code: 400, reason: "BadRequest")
+    }
+
+    func testApplyToStatusOwnsOnlyStatus() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric())
+        var body = fabric(spec: ["asn": 5])
+        body["status"] = ["syncStatus": "in_sync"]
+        let result = try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: body, patchType: .apply,
+                                     subresource: "status", options: WriteOptions(fieldManager: "fabricsync-status")).object
+        XCTAssertEqual(result.value(at: "status", "syncStatus"), "in_sync")
+        XCTAssertEqual(result.value(at: "spec", "asn"), 65000)
+        let statusEntry = result.value(at: "metadata", "managedFields")?.arrayValue?.first { $0["subresource"] == "status" }
+        XCTAssertEqual(statusEntry?["fieldsV1"], ["f:status": ["f:syncStatus": [:]]])
+    }
+
+    func testLabelsAppliedAndThenOmittedAreRemoved() throws {
+        let store = EmulatorStore()
+        let configmaps = store.type("configmaps")
+        _ = try store.patch(configmaps, namespace: "default", name: "c", patch: configMap("c", labels: ["a": "1", "b": "2"]), patchType: .apply, options: applier)
+        let after = try store.patch(configmaps, namespace: "default", name: "c", patch: configMap("c", labels: ["a": "1"]), patchType: .apply, options: applier).object
+        XCTAssertEqual(after.value(at: "metadata", "labels"), ["a": "1"])
+    }
+}
