@@ -150,8 +150,10 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: - Callbacks (on the transfer's thread)
 
     private func receiveHeader(_ line: UnsafeRawBufferPointer) -> Int {
-        var text = String(decoding: line, as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        // Trim CR LF as bytes: to Swift "\r\n" is one Character, which hasSuffix("\n") does not see.
+        var end = line.count
+        while end > 0 && (line[end - 1] == 10 || line[end - 1] == 13) { end -= 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[0..<end]), as: UTF8.self)
         if text.hasPrefix("HTTP/") {
             // A new header block (after a 100 Continue, say) replaces the previous one.
             let fields = text.split(separator: " ", maxSplits: 2)
