@@ -81,7 +81,10 @@ final class TLSTests: XCTestCase {
                               clientCertificatePEM: try fixture.bytes(fixture.otherClientCertificate),
                               clientKeyPEM: try fixture.bytes(fixture.otherClientKey))
         let error = await failure(server, tls)
-        XCTAssertEqual(error?.kind, .tlsHandshake, String(describing: error))
+        // With TLS 1.3 the server refuses the certificate after the client's
+        // side of the handshake is done, so the refusal may arrive as the
+        // connection ending rather than as a handshake alert.
+        XCTAssertTrue(error?.kind == .tlsHandshake || error?.kind == .connection, String(describing: error))
     }
 
     func testAnUnusableClientKeyIsAConfigurationError() async throws {
