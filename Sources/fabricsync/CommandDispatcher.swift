@@ -9,8 +9,10 @@ protocol Command {
 
 enum CommandDispatcher {
     static var commands: [any Command.Type] {[
+        RunCommand.self,
         ValidateCommand.self,
         DiffCommand.self,
+        EmulatorCommand.self,
         VersionCommand.self,
     ]}
 

@@ -11,16 +11,22 @@ enum SourceFlags {
 
     /// Loads the source the flags name; prints warnings. A source that cannot
     /// be read at all is a usage-level error (exit 2).
-    static func load(_ arguments: ParsedArguments, _ console: Console) throws -> LoadedSource {
-        guard let root = arguments.string("source") else {
-            throw UsageError("--source DIR is required")
-        }
+    static func root(_ arguments: ParsedArguments) throws -> String {
+        guard let root = arguments.string("source") else { throw UsageError("--source DIR is required") }
+        return root
+    }
+
+    static func sourceOptions(_ arguments: ParsedArguments) throws -> SourceOptions {
         var options = SourceOptions()
         if let size = try arguments.byteCount("max-file-size") {
             options.maxFileSize = size
             options.yamlLimits.maximumBytes = size
         }
-        let source = try SourceLoader.load(root: root, options: options)
+        return options
+    }
+
+    static func load(_ arguments: ParsedArguments, _ console: Console) throws -> LoadedSource {
+        let source = try SourceLoader.load(root: try root(arguments), options: try sourceOptions(arguments))
         for warning in source.warnings { console.error("warning: \(warning)") }
         return source
     }

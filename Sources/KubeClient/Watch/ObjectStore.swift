@@ -4,7 +4,7 @@ import FabricValue
 /// by the controller without a request. Keyed by `namespace/name` (`name` for
 /// cluster-scoped objects).
 public final class ObjectStore: Sendable {
-    private let objects = Mutex<[String: Value]>([:])
+    let objects = Mutex<[String: Value]>([:])
 
     public init() {}
 
