@@ -19,7 +19,14 @@ extension Reconciler {
             throw ReconcileFailure(ConditionReason.pruneRefused,
                 "the source holds no members for this fabric; refusing to prune the \(prunes.count) object\(prunes.count == 1 ? "" : "s") it applied (set spec.sync.allowEmpty: true to allow)")
         }
-        for entry in prunes { try await pruneOne(entry.id, run: &run, in: cluster) }
+        for id in Self.pruneOrder(prunes.map(\.id)) { try await pruneOne(id, run: &run, in: cluster) }
+    }
+
+    /// The reverse of apply order: members first, then the Namespaces and
+    /// CRDs they live in (deleting those first would take members along uncounted).
+    static func pruneOrder(_ ids: [ObjectID]) -> [ObjectID] {
+        func rank(_ id: ObjectID) -> Int { id.kind == "Namespace" ? 2 : id.kind == "CustomResourceDefinition" ? 1 : 0 }
+        return ids.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     /// Deletes one inventoried object if it still carries this fabric's labels.

@@ -127,10 +127,8 @@ public struct Reconciler: Sendable {
         let prune = run.liveFabric?.value(at: "spec", "sync", "prune")?.boolValue ?? true
         if prune, !inventory.isEmpty {
             let cluster = try await resolveTarget(run.request.source.fabric)
-            for entry in inventory {
-                guard let id = ObjectID(inventoryID: entry.id, version: entry.version) else { continue }
-                try await pruneOne(id, run: &run, in: cluster)
-            }
+            let ids = inventory.compactMap { ObjectID(inventoryID: $0.id, version: $0.version) }
+            for id in Self.pruneOrder(ids) { try await pruneOne(id, run: &run, in: cluster) }
         }
         if !options.dryRun, let fabric = run.liveFabric {
             let remaining = (fabric.value(at: "metadata", "finalizers")?.arrayValue ?? []).filter { $0.stringValue != FabricFinalizer.name }
