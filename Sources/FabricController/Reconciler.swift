@@ -96,6 +96,8 @@ public struct Reconciler: Sendable {
         labels["app.kubernetes.io/managed-by"] = "fabricsync"
         object["metadata"]?["labels"] = .object(labels)
         object["status"] = nil
+        // Already as the source says: a steady-state run writes nothing but its status.
+        if let live = run.liveFabric, ObjectDiff.compare(desired: object, live: live).isEmpty { return }
         do {
             let applied = try await home.applyFabric(object, dryRun: options.dryRun)
             if !options.dryRun || run.liveFabric == nil { run.liveFabric = applied }
