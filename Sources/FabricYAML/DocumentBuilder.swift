@@ -30,6 +30,8 @@ struct DocumentBuilder: ~Copyable {
         var keyPosition = Position(line: 0, column: 0)
         /// Keys seen so far, once a mapping is too large for a linear duplicate scan.
         var keySet: Set<String>?
+        /// Levels of collections in this one so far, itself included.
+        var height = 1
     }
 
     private struct Anchor {
@@ -38,6 +40,8 @@ struct DocumentBuilder: ~Copyable {
         let marks: Int
         /// Nodes the anchored value expands to, aliases inside it included.
         let nodes: Int
+        /// Levels of collections in the anchored value (0 for a scalar).
+        let height: Int
     }
 
     /// A `<<` value waiting for its mapping to close, so written keys win.
@@ -88,8 +92,8 @@ struct DocumentBuilder: ~Copyable {
     mutating func scalar(_ value: Value, anchor: String?, at position: Position) throws(YAMLError) {
         try count(1, at: position)
         let entry = table.entries.count
-        appendEntry(at: position, alias: -1)
-        if let anchor { try register(anchor, value: value, from: entry, nodes: 1, at: position) }
+        appendEntry(at: position, alias: nil)
+        if let anchor { try register(anchor, value: value, from: entry, nodes: 1, height: 0, at: position) }
         attach(value, entry: entry, at: position)
         if !merging { return }
         try stashMerge(value, entry: entry, at: position)
@@ -109,8 +113,8 @@ struct DocumentBuilder: ~Copyable {
         }
         if let anchor {
             // A key's anchor has no place in the table; its marks are its own.
-            table.anchors.append([Entry(line: position.line, column: position.column, keyLine: position.line, keyColumn: position.column, size: 1, alias: -1)])
-            anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1)
+            table.anchors.append([Entry(line: position.line, column: position.column, keyLine: position.line, keyColumn: position.column)])
+            anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1, height: 0)
         }
         if !isMerge {
             let print = fingerprint ?? KeyFingerprint.of(key)
@@ -135,6 +139,11 @@ struct DocumentBuilder: ~Copyable {
             return
         }
         try count(anchor.nodes, at: position)
+        // An alias puts its anchor's whole depth where it stands.
+        if frames.count + anchor.height > limits.maximumDepth {
+            throw error("alias nests deeper than \(limits.maximumDepth) levels", at: position)
+        }
+        if anchor.height > 0 { raiseHeight(to: anchor.height + 1) }
         let entry = table.entries.count
         appendEntry(at: position, alias: Int32(anchor.marks))
         attach(anchor.value, entry: entry, at: position)
@@ -148,7 +157,7 @@ struct DocumentBuilder: ~Copyable {
         }
         try count(1, at: position)
         let entry = table.entries.count
-        appendEntry(at: position, alias: -1)
+        appendEntry(at: position, alias: nil)
         if !frames.isEmpty {
             frames[frames.count - 1].keyIsMerge = keyIsMerge
             frames[frames.count - 1].keyPosition = keyPosition
@@ -180,11 +189,11 @@ struct DocumentBuilder: ~Copyable {
         } else {
             value = .array(pendingValues.popArray(from: frame.valuesStart))
         }
-        table.entries[frame.entry].size = Int32(table.entries.count - frame.entry)
+        table.entries[frame.entry].size = table.entries.count - frame.entry
         if let anchor = frame.anchor {
             let entry = table.entries[frame.entry]
             try register(
-                anchor, value: value, from: frame.entry, nodes: nodeCount - frame.nodesBefore,
+                anchor, value: value, from: frame.entry, nodes: nodeCount - frame.nodesBefore, height: frame.height,
                 at: Position(line: entry.line, column: entry.column))
         }
         // Back to the parent's state; `attach` says whether a key comes next.
@@ -197,6 +206,7 @@ struct DocumentBuilder: ~Copyable {
             inMapping = false
             keyIsMerge = false
         }
+        raiseHeight(to: frame.height + 1)
         let entry = table.entries[frame.entry]
         let position = Position(line: entry.line, column: entry.column)
         attach(value, entry: frame.entry, at: position)
@@ -230,28 +240,37 @@ struct DocumentBuilder: ~Copyable {
     }
 
     @inline(__always)
-    private mutating func appendEntry(at position: Position, alias: Int32) {
+    private mutating func appendEntry(at position: Position, alias: Int32?) {
         let key = inMapping ? keyPosition : position
         table.entries.append(Entry(
             line: position.line, column: position.column,
-            keyLine: key.line, keyColumn: key.column, size: 1, alias: alias))
+            keyLine: key.line, keyColumn: key.column, alias: alias))
     }
 
     /// Keeps the anchored node's marks for its aliases. Nested anchors copy
     /// overlapping marks, so the copies have a budget of their own.
-    private mutating func register(_ name: String, value: Value, from entry: Int, nodes: Int, at position: Position) throws(YAMLError) {
+    private mutating func register(
+        _ name: String, value: Value, from entry: Int, nodes: Int, height: Int, at position: Position
+    ) throws(YAMLError) {
         anchoredMarks += table.entries.count - entry
         if anchoredMarks > limits.maximumNodes {
             throw error("anchored nodes add up to more than \(limits.maximumNodes) (nested anchors counted); refusing to build it", at: position)
         }
         table.anchors.append(Array(table.entries[entry...]))
-        anchors[name] = Anchor(value: value, marks: table.anchors.count - 1, nodes: nodes)
+        anchors[name] = Anchor(value: value, marks: table.anchors.count - 1, nodes: nodes, height: height)
     }
 
     /// Whether the value just attached belongs to a `<<` key.
     private var merging: Bool { inMapping && keyIsMerge }
 
     @inline(__always)
+    /// Records that the innermost open collection holds `height` levels.
+    private mutating func raiseHeight(to height: Int) {
+        guard !frames.isEmpty else { return }
+        let top = frames.count - 1
+        if frames[top].height < height { frames[top].height = height }
+    }
+
     private mutating func attach(_ value: Value, entry: Int, at position: Position) {
         if frames.isEmpty {
             root = value
@@ -324,7 +343,7 @@ struct DocumentBuilder: ~Copyable {
                     let (itemEntries, itemRoot) = resolve(source, child)
                     mergeMembers(of: merged, entries: itemEntries, root: itemRoot, into: &object)
                 }
-                child += Int(source[child].size)
+                child += source[child].size
             }
         default:
             break
@@ -334,7 +353,7 @@ struct DocumentBuilder: ~Copyable {
     private mutating func mergeMembers(of merged: Object, entries: [Entry], root: Int, into object: inout Object) {
         var child = root + 1
         for (key, member) in merged {
-            let size = Int(entries[child].size)
+            let size = entries[child].size
             if !object.contains(key) {
                 object[key] = member
                 table.entries.append(contentsOf: entries[child..<child + size])
@@ -347,8 +366,8 @@ struct DocumentBuilder: ~Copyable {
     private func resolve(_ entries: [Entry], _ index: Int) -> ([Entry], Int) {
         var entries = entries
         var index = index
-        while entries[index].alias >= 0 {
-            entries = table.anchors[Int(entries[index].alias)]
+        while let alias = entries[index].alias {
+            entries = table.anchors[alias]
             index = 0
         }
         return (entries, index)
@@ -357,7 +376,7 @@ struct DocumentBuilder: ~Copyable {
     /// Where the `member`-th written key of `frame` is (merged members come later).
     private func keyPosition(ofMember member: Int, in frame: Frame) -> Position? {
         var child = frame.entry + 1
-        for _ in 0..<member { child += Int(table.entries[child].size) }
+        for _ in 0..<member { child += table.entries[child].size }
         guard child < table.entries.count else { return nil }
         return Position(line: table.entries[child].keyLine, column: table.entries[child].keyColumn)
     }

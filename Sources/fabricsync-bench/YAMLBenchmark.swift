@@ -69,6 +69,11 @@ import Foundation
     print("  libyaml event loop (C):       \(c.row(megabytes))")
     print("  YAMLReader.documents (Swift): \(swift.row(megabytes))")
     print("  ratio Swift/C: wall \(format(c.wall / swift.wall)), cpu \(format(c.cpu / swift.cpu)) (goal >= 0.50)")
+    if only != "c" {
+        // The reader keeps one 20-byte mark per node (see MarkTable.Entry).
+        let nodes = documents.reduce(0) { $0 + nodeCount($1.value) }
+        print("  marks: \(nodes) nodes, \(format(Double(nodes * 20) / 1_048_576)) MB")
+    }
 }
 
 /// Best wall-clock and thread CPU seconds of a few runs.
@@ -104,6 +109,14 @@ private struct Timing {
 private struct YAMLBenchmarkUsage: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+private func nodeCount(_ value: Value) -> Int {
+    switch value {
+    case .array(let items): return items.reduce(1) { $0 + nodeCount($1) }
+    case .object(let object): return object.values.reduce(1) { $0 + nodeCount($1) }
+    default: return 1
+    }
 }
 
 private func format(_ value: Double) -> String { String(format: "%.2f", value) }

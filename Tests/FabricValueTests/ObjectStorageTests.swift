@@ -35,6 +35,23 @@ final class ObjectStorageTests: XCTestCase {
         }
     }
 
+    func testCopiesAreIndependent() {
+        for size in [3, 40] {
+            var original = Object()
+            for i in 0..<size { original["k\(i)"] = .int(Int64(i)) }
+            var copy = original
+            copy["k1"] = "changed"
+            copy["new"] = true
+            copy["k0"] = nil
+            XCTAssertEqual(original["k1"], 1, "size \(size)")
+            XCTAssertNil(original["new"])
+            XCTAssertEqual(original["k0"], 0)
+            XCTAssertEqual(original.count, size)
+            XCTAssertEqual(copy.count, size)
+            XCTAssertEqual(copy["k1"], "changed")
+        }
+    }
+
     func testUnequalObjects() {
         let a: Value = ["x": 1, "y": 2]
         XCTAssertNotEqual(a, ["x": 1])

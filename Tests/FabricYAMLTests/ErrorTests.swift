@@ -82,6 +82,15 @@ final class ErrorTests: XCTestCase {
         XCTAssert(error?.message.contains("anchored nodes add up to more than 5000000") == true, String(describing: error))
     }
 
+    func testAliasesCannotStackDepthBeyondTheLimit() {
+        // Each anchor is 200 levels deep and holds the previous one: 400 levels through one alias.
+        let deep = String(repeating: "[", count: 200) + "1" + String(repeating: "]", count: 200)
+        let chained = String(repeating: "[", count: 200) + "*a" + String(repeating: "]", count: 200)
+        let error = readError(Self.bytes("a: &a \(deep)\nb: &b \(chained)\n"))
+        XCTAssertEqual(error?.description, "bad.yaml:2:207: alias nests deeper than 256 levels")
+        XCTAssertNil(readError(Self.bytes("a: &a \(deep)\nb: [[*a]]\n")), "within the limit")
+    }
+
     func testLimitsCanBeLoweredPerCall() {
         let limits = YAMLLimits(maximumBytes: 10, maximumDepth: 2, maximumNodes: 3)
         XCTAssertEqual(readError(Self.bytes("a: 123456789\n"), limits: limits)?.message, "file is 13 bytes, over the 10-byte limit (--max-file-size)")
