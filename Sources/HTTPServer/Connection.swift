@@ -99,7 +99,7 @@ final class Connection {
 
     // MARK: Reading
 
-    private func readRequests() {
+    func readRequests() {
         if end == buffer.count {
             if start > 0 {
                 buffer.withUnsafeMutableBufferPointer { raw in
@@ -127,7 +127,7 @@ final class Connection {
         }
     }
 
-    private func peerFinished() {
+    func peerFinished() {
         peerFinishedSending = true
         pauseReading()
         switch phase {
@@ -143,13 +143,13 @@ final class Connection {
         }
     }
 
-    private func discardInput() {
+    func discardInput() {
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
         let n = scratch.withUnsafeMutableBytes { Glibc.read(channel.fd, $0.baseAddress!, $0.count) }
         if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { close() }
     }
 
-    private func readUpgraded(_ inbound: InboundQueue) {
+    func readUpgraded(_ inbound: InboundQueue) {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         let n = chunk.withUnsafeMutableBytes { Glibc.read(channel.fd, $0.baseAddress!, $0.count) }
         if n > 0 {
@@ -164,13 +164,13 @@ final class Connection {
         }
     }
 
-    private func pauseReading() {
+    func pauseReading() {
         guard !readingPaused else { return }
         readingPaused = true
         channel.setReading(false)
     }
 
-    private func resumeReading() {
+    func resumeReading() {
         guard readingPaused, !peerFinishedSending else { return }
         readingPaused = false
         channel.setReading(true)
@@ -212,7 +212,7 @@ final class Connection {
         }
     }
 
-    private func begin(_ head: HTTPRequestHead) {
+    func begin(_ head: HTTPRequestHead) {
         let match = loop.context.router.match(method: head.method, path: String(pathPart(head.target)))
         let keepAlive = head.version == .http1_0
             ? head.headers.containsToken("keep-alive", in: "Connection") && !head.headers.containsToken("close", in: "Connection")
@@ -250,7 +250,7 @@ final class Connection {
         setDeadline(.body)
     }
 
-    private func readBody() {
+    func readBody() {
         guard let head = pendingHead else { return }
         let before = start
         if var decoder = chunkDecoder {
@@ -278,7 +278,7 @@ final class Connection {
         }
     }
 
-    private func completeBody(_ head: HTTPRequestHead) {
+    func completeBody(_ head: HTTPRequestHead) {
         let body = self.body
         self.body = []
         pendingHead = nil
@@ -286,177 +286,9 @@ final class Connection {
         dispatch(head, body: body, match: pendingMatch, context: pendingContext)
     }
 
-    // MARK: Answering
-
-    private func dispatch(_ head: HTTPRequestHead, body: [UInt8], match: Router.Match, context: RequestContext) {
-        switch match {
-        case .notFound:
-            respond(.error(404, "no route for \(pathPart(head.target))"), context: context)
-        case .methodNotAllowed(let allowed):
-            var response = HTTPResponse.error(405, "\(head.method) is not allowed here")
-            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
-            respond(response, context: context)
-        case .found(let route, let parameters):
-            var request = HTTPRequest(
-                method: head.method, target: head.target, headers: head.headers, body: body,
-                httpVersion: head.version, remoteAddress: remoteAddress, remotePort: remotePort)
-            request.pathParameters = parameters
-            switch route.action {
-            case .inline(let handler):
-                respond(handler(request), context: context)
-            case .async(let handler):
-                phase = .handling(context)
-                setDeadline(.none)
-                let loop = self.loop, id = self.id
-                Task { loop.post(.response(id, await handler(request))) }
-            }
-        }
-    }
-
-    func handlerFinished(_ response: HTTPResponse) {
-        guard case .handling(let context) = phase else { return }
-        respond(response, context: context)
-        process()
-    }
-
-    /// A parse error or limit: answer with its status and close.
-    private func refuse(_ error: HTTPParseError) {
-        lingerOnClose = true
-        respond(.error(error.status, error.message), context: RequestContext(keepAlive: false, isHead: false, version: .http1_1))
-    }
-
-    private func respond(_ response: HTTPResponse, context: RequestContext) {
-        let keepAlive = context.keepAlive && !loop.draining && !(peerFinishedSending && start == end)
-        setDeadline(.none)
-        let token: ResponseHeadWriter.ConnectionToken =
-            !keepAlive ? .close : context.version == .http1_0 ? .keepAlive : .none
-        var out: [UInt8] = []
-        switch response.kind {
-        case .complete:
-            let bodyAllowed = response.status >= 200 && response.status != 204 && response.status != 304
-            out.reserveCapacity(256 + response.body.count)
-            loop.headWriter.write(status: response.status, headers: response.headers,
-                                  body: bodyAllowed ? .length(response.body.count) : .none, connection: token, into: &out)
-            if bodyAllowed && !context.isHead { out.append(contentsOf: response.body) }
-            send(out, keepAlive: keepAlive)
-        case .stream(let streamBody):
-            let chunked = context.version != .http1_0
-            if context.isHead {
-                loop.headWriter.write(status: response.status, headers: response.headers, body: chunked ? .chunked : .none, connection: token, into: &out)
-                return send(out, keepAlive: keepAlive)
-            }
-            let streamKeepAlive = keepAlive && chunked
-            loop.headWriter.write(status: response.status, headers: response.headers, body: chunked ? .chunked : .closeDelimited,
-                                  connection: streamKeepAlive ? token : .close, into: &out)
-            guard channel.sendAll(out) != .closed else { return close() }
-            phase = .streaming(keepAlive: streamKeepAlive)
-            setDeadline(.none)
-            let writer = HTTPStreamWriter(channel: channel, chunked: chunked)
-            let loop = self.loop, id = self.id
-            Task {
-                do {
-                    try await streamBody(writer)
-                    loop.post(.streamFinished(id, completed: writer.finish()))
-                } catch {
-                    // A stream that fails midway cannot report it in-band: the truncated body says it.
-                    writer.abandon()
-                    loop.post(.streamFinished(id, completed: false))
-                }
-            }
-        case .upgrade(let handler):
-            loop.headWriter.write(status: 101, headers: response.headers, body: .none, connection: .upgrade, into: &out)
-            guard channel.sendAll(out) != .closed else { return close() }
-            let inbound = InboundQueue(limit: configuration.maxQueuedBytesPerConnection, channel: channel)
-            phase = .upgraded(inbound)
-            setDeadline(.none)
-            if start != end { inbound.deliver(Array(buffer[start..<end])) }
-            start = 0
-            end = 0
-            buffer = []
-            if peerFinishedSending { inbound.finish() } else if readingPaused {
-                readingPaused = false
-                channel.setReading(true)
-            }
-            let connection = UpgradedConnection(channel: channel, inbound: inbound, remoteAddress: remoteAddress, remotePort: remotePort)
-            Task {
-                await handler(connection)
-                connection.close()
-            }
-        }
-    }
-
-    private func send(_ bytes: [UInt8], keepAlive: Bool) {
-        switch channel.sendAll(bytes) {
-        case .closed:
-            close()
-        case .flushed:
-            if keepAlive {
-                phase = .head
-                resumeReading()
-            } else {
-                finishConnection()
-            }
-        case .queued:
-            // A client that never reads its answer is dropped after the idle timeout.
-            phase = .flushing(keepAlive: keepAlive)
-            setDeadline(.idle)
-        }
-    }
-
-    func streamFinished(completed: Bool) {
-        guard case .streaming(let keepAlive) = phase else { return }
-        guard completed else { return close() }
-        if channel.queuedBytes > 0 {
-            phase = .flushing(keepAlive: keepAlive)
-        } else if keepAlive {
-            phase = .head
-            resumeReading()
-            process()
-        } else {
-            close()
-        }
-    }
-
-    private func outputDrained() {
-        guard case .flushing(let keepAlive) = phase else { return }
-        guard keepAlive else { return finishConnection() }
-        phase = .head
-        resumeReading()
-        process()
-    }
-
-    /// Closes after the last answer, lingering when the client may still be sending.
-    private func finishConnection() {
-        guard lingerOnClose && !peerFinishedSending else { return close() }
-        // The descriptor is closed only on this thread, so it is still ours here.
-        shutdown(channel.fd, Int32(SHUT_WR))
-        phase = .lingering
-        start = 0
-        end = 0
-        setDeadline(.linger)
-        readingPaused = false
-        channel.setReading(true)
-    }
-
-    func closeAfterFlush() {
-        if case .closed = phase { return }
-        if channel.queuedBytes == 0 { return close() }
-        if case .upgraded(let inbound) = phase { inbound.finish() }
-        phase = .flushing(keepAlive: false)
-        pauseReading()
-    }
-
-    func close() {
-        if case .closed = phase { return }
-        if case .upgraded(let inbound) = phase { inbound.finish() }
-        phase = .closed
-        channel.closeFromLoop()
-        loop.connectionClosed(self)
-    }
-
     // MARK: Timeouts
 
-    private func setDeadline(_ kind: Deadline) {
+    func setDeadline(_ kind: Deadline) {
         deadlineKind = kind
         switch kind {
         case .none: deadline = 0

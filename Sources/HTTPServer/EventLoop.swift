@@ -36,6 +36,8 @@ final class EventLoop: @unchecked Sendable {
     private struct Inbox {
         var messages: [LoopMessage] = []
         var wakePending = false
+        /// Set just before the loop closes its descriptors; later messages are dropped.
+        var finished = false
     }
 
     let epollFD: Int32
@@ -76,14 +78,14 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func post(_ message: LoopMessage) {
-        let wake = inbox.withLock { inbox -> Bool in
+        inbox.withLock { inbox in
+            guard !inbox.finished else { return }
             inbox.messages.append(message)
-            defer { inbox.wakePending = true }
-            return !inbox.wakePending
-        }
-        if wake {
-            var one: UInt64 = 1
+            guard !inbox.wakePending else { return }
+            inbox.wakePending = true
+            // Written under the lock, so it can never hit the descriptor number after the loop closed it.
             // eventfd only fails when its counter would overflow, and then the loop is already awake.
+            var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
         }
     }
@@ -122,9 +124,17 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for connection in Array(connections.values) { connection.close() }
+        inbox.withLock { $0.finished = true }
         close(wakeFD)
         close(epollFD)
         stopped.withLock { $0 }?.resume()
+    }
+
+    /// Releases the descriptors of a loop whose thread never started (a failed server start).
+    func closeUnstarted() {
+        inbox.withLock { $0.finished = true }
+        close(wakeFD)
+        close(epollFD)
     }
 
     /// Loop thread: stop taking connections (the server closes the listener after every loop did this).
@@ -221,28 +231,20 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             let open = context.openConnections.add(1, ordering: .relaxed).newValue
-            if open > configuration.maxConnections || draining {
-                refuse(fd)
-                context.openConnections.subtract(1, ordering: .relaxed)
-                continue
-            }
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let (host, port) = socketAddress(storage)
             let id = nextID
             nextID += 1
             let channel = ConnectionChannel(fd: fd, id: id, queueLimit: configuration.maxQueuedBytesPerConnection, loop: self)
-            register(Connection(loop: self, channel: channel, remoteAddress: host, remotePort: port))
+            let connection = Connection(loop: self, channel: channel, remoteAddress: host, remotePort: port)
+            register(connection)
+            if open > configuration.maxConnections || draining {
+                // Answered at once, then closed after a short linger so the client reads the 503
+                // rather than a reset; it counts as open until then, which keeps a flood in check.
+                connection.refuseAtStart(status: 503, message: "too many connections")
+            }
         }
-    }
-
-    /// Over the connection cap: a best-effort 503 on a fresh socket (whose send buffer is empty), then close.
-    private func refuse(_ fd: Int32) {
-        var out: [UInt8] = []
-        headWriter.write(status: 503, headers: ["Content-Type": "text/plain", "Retry-After": "1"], body: .length(20), connection: .close, into: &out)
-        out.append(contentsOf: "too many connections".utf8)
-        _ = out.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        close(fd)
     }
 
     private func scanDeadlines(now: UInt64) {

@@ -12,6 +12,7 @@ import Synchronization
 public final class HTTPServer: Sendable {
     private enum Lifecycle {
         case idle
+        case starting
         case running(listener: Int32, loops: [EventLoop])
         case stopped
     }
@@ -28,12 +29,11 @@ public final class HTTPServer: Sendable {
 
     /// A server that sends every request, whatever its method and path, to `handler`.
     public convenience init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Router.Handler) {
-        var router = Router()
-        for method in [HTTPMethod.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] {
-            router.add(method, "/{path...}", handler)
-        }
-        self.init(configuration: configuration, router: router)
+        self.init(configuration: configuration, router: .catchAll(handler))
     }
+
+    /// Connections open now (for metrics and tests).
+    public var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
 
     /// The port bound by `start()`, 0 before.
     public var port: Int { boundPort.load(ordering: .acquiring) }
@@ -42,14 +42,27 @@ public final class HTTPServer: Sendable {
     /// Also ignores SIGPIPE and raises the open-file limit, as any server process must.
     @discardableResult
     public func start() async throws(HTTPServerError) -> Int {
+        let claimed = lifecycle.withLock { state -> Bool in
+            guard case .idle = state else { return false }
+            state = .starting
+            return true
+        }
+        guard claimed else { throw HTTPServerError(code: "already-started", message: "the server was already started") }
         ignoreSIGPIPE()
         raiseOpenFileLimit()
-        let (listener, port) = try makeListener(host: configuration.host, port: configuration.port, backlog: configuration.listenBacklog)
         var loops: [EventLoop] = []
-        do {
-            for _ in 0..<max(1, configuration.eventLoopThreads) { loops.append(try EventLoop(context: context)) }
+        let listener: Int32, port: Int
+        do throws(HTTPServerError) {
+            (listener, port) = try makeListener(host: configuration.host, port: configuration.port, backlog: configuration.listenBacklog)
+            do throws(HTTPServerError) {
+                for _ in 0..<max(1, configuration.eventLoopThreads) { loops.append(try EventLoop(context: context)) }
+            } catch {
+                close(listener)
+                throw error
+            }
         } catch {
-            close(listener)
+            for loop in loops { loop.closeUnstarted() }
+            lifecycle.withLock { $0 = .idle }
             throw error
         }
         let threads = loops.enumerated().map { index, loop in
@@ -57,15 +70,7 @@ public final class HTTPServer: Sendable {
             thread.name = "http-loop-\(index)"
             return thread
         }
-        let started = lifecycle.withLock { state -> Bool in
-            guard case .idle = state else { return false }
-            state = .running(listener: listener, loops: loops)
-            return true
-        }
-        guard started else {
-            close(listener)
-            throw HTTPServerError(code: "already-started", message: "the server was already started")
-        }
+        lifecycle.withLock { $0 = .running(listener: listener, loops: loops) }
         boundPort.store(port, ordering: .releasing)
         for thread in threads { thread.start() }
         return port

@@ -20,6 +20,13 @@ public struct LoopbackTestServer: Sendable {
         return LoopbackTestServer(server: server, port: port)
     }
 
+    /// Every request, whatever its method and path, goes to `handler`.
+    public static func start(
+        configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping Router.Handler
+    ) async throws(HTTPServerError) -> LoopbackTestServer {
+        try await start(.catchAll(handler), configuration: configuration)
+    }
+
     public func stop(grace: Duration = .seconds(1)) async {
         await server.shutdown(grace: grace)
     }

@@ -53,6 +53,13 @@ public struct Router: Sendable {
         routes.append(Route(method: method, pattern: pattern, bodyLimit: bodyLimit, action: .inline(handler), segments: Router.segments(of: pattern)))
     }
 
+    /// A router that sends every request, whatever its method and path, to `handler`.
+    public static func catchAll(_ handler: @escaping Handler) -> Router {
+        var router = Router()
+        for method in [HTTPMethod.GET, .HEAD, .POST, .PUT, .PATCH, .DELETE, .OPTIONS] { router.add(method, "/{path...}", handler) }
+        return router
+    }
+
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add(.GET, pattern, handler) }
     public mutating func post(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) { add(.POST, pattern, bodyLimit: bodyLimit, handler) }
     public mutating func put(_ pattern: String, bodyLimit: Int? = nil, _ handler: @escaping Handler) { add(.PUT, pattern, bodyLimit: bodyLimit, handler) }

@@ -55,8 +55,10 @@ func makeListener(host: String, port: Int, backlog: Int32) throws(HTTPServerErro
     } else {
         throw HTTPServerError(code: "bad-address", message: "\(host) is not an IP address")
     }
-    let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw systemError("socket", "socket()") }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     var one: Int32 = 1
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
     if family == AF_INET6 && host == "::" {

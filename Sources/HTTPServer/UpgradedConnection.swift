@@ -4,6 +4,13 @@ import Synchronization
 /// takes over (WebSocket frames are that protocol's business; this type only moves bytes).
 /// Writes have the same backpressure as `HTTPStreamWriter`. Reads are bounded too: when the
 /// handler does not read, the server stops reading the socket, and TCP slows the peer down.
+///
+///     router.get("/api/v1/ws") { request in
+///         guard let key = request.headers["Sec-WebSocket-Key"] else { return .error(400, "not a WebSocket handshake") }
+///         return .upgrade(headers: ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept(key)]) { connection in
+///             while let bytes = await connection.read() { /* decode frames, reply with connection.write(…) */ }
+///         }   // returning closes the connection
+///     }
 public struct UpgradedConnection: Sendable {
     let channel: ConnectionChannel
     let inbound: InboundQueue
@@ -12,6 +19,7 @@ public struct UpgradedConnection: Sendable {
 
     /// The next bytes from the peer, nil once the peer finished sending or the connection closed.
     /// Cancelling the waiting task makes it return nil.
+    /// One reader at a time: a protocol reads in one loop and dispatches what it decodes.
     public func read() async -> [UInt8]? {
         await inbound.read()
     }

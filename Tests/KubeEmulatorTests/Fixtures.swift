@@ -31,7 +31,8 @@ let fabricCRD: Value = [
                             "leafCount": ["type": "integer", "minimum": 0],
                             "role": ["type": "string", "enum": ["spine", "leaf"]],
                             "tags": ["type": "array", "items": ["type": "string"]],
-                            "ports": ["type": "array", "items": ["type": "object", "properties": [
+                            "links": ["type": "array", "items": ["type": "object", "properties": ["name": ["type": "string"], "speed": ["type": "string"]]]],
+                            "ports": ["type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"], "items": ["type": "object", "properties": [
                                 "name": ["type": "string", "pattern": "^E1/[0-9]+$"], "speed": ["type": "string"],
                             ]]],
                             "sync": ["type": "object", "properties": [

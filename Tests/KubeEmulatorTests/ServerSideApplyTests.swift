@@ -72,6 +72,24 @@ final class ServerSideApplyTests: XCTestCase {
         XCTAssertEqual(managers, ["fabricsync"], "force moved the field; the editor owns nothing any more")
     }
 
+    func testUnannotatedListsOfCustomResourcesAreAtomicEvenWithNames() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 1, "links": [["name": "a", "speed": "1G"]]]))
+        assertAPIError(try apply(store, fabric(spec: ["asn": 1, "links": [["name": "b", "speed": "1G"]]]), as: WriteOptions(fieldManager: "other")),
+                       code: 409, reason: "Conflict") { error in
+            XCTAssertEqual(error.causes.first?.field, ".spec.links")
+        }
+    }
+
+    func testBuiltInListsOfNamedObjectsMergeByName() throws {
+        let store = EmulatorStore()
+        let pods = store.type("pods")
+        func pod(_ containers: Value) -> Value { ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p"], "spec": ["containers": containers]] }
+        _ = try store.patch(pods, namespace: "default", name: "p", patch: pod([["name": "app", "image": "a:1"]]), patchType: .apply, options: WriteOptions(fieldManager: "one"))
+        let merged = try store.patch(pods, namespace: "default", name: "p", patch: pod([["name": "sidecar", "image": "s:1"]]), patchType: .apply, options: WriteOptions(fieldManager: "two")).object
+        XCTAssertEqual(merged.value(at: "spec", "containers")?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["app", "sidecar"])
+    }
+
     func testListsKeyedByNameMergeByKey() throws {
         let store = try storeWithFabrics()
         _ = try apply(store, fabric(spec: ["asn": 1, "ports": [["name": "E1/1", "speed": "25G"]]]))

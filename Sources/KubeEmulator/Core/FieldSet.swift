@@ -13,18 +13,18 @@ struct FieldSet: Sendable, Equatable {
     var isEmpty: Bool { paths.isEmpty }
 
     /// The fields an object sets: leaves (scalars, atomic lists, empty maps) and
-    /// the items of lists keyed by `name` (approximating `x-kubernetes-list-type: map`).
-    static func of(_ value: Value, scope: FieldScope) -> FieldSet {
+    /// the items of keyed lists (see `MergeSchema`).
+    static func of(_ value: Value, scope: FieldScope, schema: MergeSchema = .builtIn) -> FieldSet {
         var paths = Set<Path>()
         guard case .object(let root) = value else { return FieldSet() }
         for (key, child) in root where scope.includes(topLevel: key) {
             if key == "metadata" {
                 guard case .object(let metadata) = child else { continue }
                 for (metaKey, metaChild) in metadata where FieldSet.ownableMetadata.contains(metaKey) {
-                    collect(metaChild, at: ["f:metadata", "f:" + metaKey], into: &paths)
+                    collect(metaChild, at: ["f:metadata", "f:" + metaKey], schema: .builtIn, into: &paths)
                 }
             } else {
-                collect(child, at: ["f:" + key], into: &paths)
+                collect(child, at: ["f:" + key], schema: schema.child(key), into: &paths)
             }
         }
         return FieldSet(paths)
@@ -33,33 +33,32 @@ struct FieldSet: Sendable, Equatable {
     /// Metadata a manager can own; the rest is the server's (name, uid, resourceVersion …).
     static let ownableMetadata: Set<String> = ["labels", "annotations", "finalizers", "ownerReferences"]
 
-    private static func collect(_ value: Value, at path: Path, into paths: inout Set<Path>) {
+    private static func collect(_ value: Value, at path: Path, schema: MergeSchema, into paths: inout Set<Path>) {
         switch value {
         case .object(let object) where !object.isEmpty:
-            for (key, child) in object { collect(child, at: path + ["f:" + key], into: &paths) }
-        case .array(let items) where isKeyedList(items):
+            for (key, child) in object { collect(child, at: path + ["f:" + key], schema: schema.child(key), into: &paths) }
+        case .array(let items):
+            guard let keys = schema.listKeys(items) else { paths.insert(path); return }
             for item in items {
-                let itemPath = path + [keyElement(item)]
+                let itemPath = path + [keyElement(item, keys: keys)]
                 paths.insert(itemPath)
-                collect(item, at: itemPath, into: &paths)
+                collect(item, at: itemPath, schema: schema.items, into: &paths)
             }
         default:
             paths.insert(path)
         }
     }
 
-    /// A list of objects that all carry a distinct string `name` merges by that key.
-    static func isKeyedList(_ items: [Value]) -> Bool {
-        guard !items.isEmpty else { return false }
-        var seen = Set<String>()
-        for item in items {
-            guard let name = item["name"]?.stringValue, seen.insert(name).inserted else { return false }
-        }
-        return true
+    /// `k:{"name":"E1/1"}`: the item's key fields, sorted by name, as structured-merge-diff writes them.
+    static func keyElement(_ item: Value, keys: [String]) -> String {
+        "k:" + JSONWriter.string(.object(Object(keys.map { ($0, item[$0] ?? .null) })))
     }
 
-    static func keyElement(_ item: Value) -> String {
-        "k:" + JSONWriter.string(.object(Object([("name", item["name"] ?? .null)])))
+    /// Whether `item` is the one a `k:` element names.
+    static func item(_ item: Value, matches element: String) -> Bool {
+        // `try?`: an element that does not parse names no item.
+        guard let key = try? JSONReader.parse(String(element.dropFirst(2))), case .object(let fields) = key else { return false }
+        return fields.allSatisfy { item[$0.key] == $0.value }
     }
 
     /// The value at `path` inside `value`, or nil.
@@ -70,7 +69,7 @@ struct FieldSet: Sendable, Equatable {
                 guard let next = current[String(element.dropFirst(2))] else { return nil }
                 current = next
             } else if element.hasPrefix("k:") {
-                guard let items = current.arrayValue, let index = items.firstIndex(where: { keyElement($0) == element }) else { return nil }
+                guard let items = current.arrayValue, let index = items.firstIndex(where: { item($0, matches: element) }) else { return nil }
                 current = items[index]
             } else if element.hasPrefix("i:"), let index = Int(element.dropFirst(2)) {
                 guard let items = current.arrayValue, items.indices.contains(index) else { return nil }
@@ -93,7 +92,7 @@ struct FieldSet: Sendable, Equatable {
             return .object(object)
         }
         if element.hasPrefix("k:"), case .array(var items) = value,
-           let index = items.firstIndex(where: { keyElement($0) == element }) {
+           let index = items.firstIndex(where: { item($0, matches: element) }) {
             if rest.isEmpty { items.remove(at: index) } else { items[index] = removing(rest, from: items[index]) }
             return .array(items)
         }

@@ -58,6 +58,7 @@ enum FieldOwnership {
         var scope: FieldScope
         var subresource: String
         var now: String
+        var schema: MergeSchema = .builtIn
     }
 
     /// Merges an applied configuration into the live object (or nothing), as
@@ -66,7 +67,7 @@ enum FieldOwnership {
     static func apply(_ config: Value, to live: Value?, write: Write, force: Bool, resource: GroupResource, name: String) throws(APIError) -> Value {
         let base = live ?? .object(Object())
         var entries = ManagedFieldsEntry.entries(of: base)
-        let applied = FieldSet.of(config, scope: write.scope)
+        let applied = FieldSet.of(config, scope: write.scope, schema: write.schema)
         var conflicts: [(path: FieldSet.Path, entry: ManagedFieldsEntry)] = []
         for (index, entry) in entries.enumerated() where entry.manager != write.manager {
             let shared = entry.fields.paths.intersection(applied.paths)
@@ -80,7 +81,7 @@ enum FieldOwnership {
         }
         if !conflicts.isEmpty { throw conflictError(conflicts, resource: resource, name: name) }
 
-        var merged = mergeForApply(base, config, scope: write.scope)
+        var merged = mergeForApply(base, config, scope: write.scope, schema: write.schema)
         let ownerIndex = entries.firstIndex { $0.manager == write.manager && $0.isApply && $0.subresource == write.subresource }
         let previous = ownerIndex.map { entries[$0].fields } ?? FieldSet()
         var othersOwn = Set<FieldSet.Path>()
@@ -112,8 +113,8 @@ enum FieldOwnership {
     /// added or changed, others lose those fields, removed fields leave every set.
     static func recordUpdate(old: Value?, new: Value, write: Write) -> Value {
         var entries = ManagedFieldsEntry.entries(of: old ?? .object(Object()))
-        let before = old.map { FieldSet.of($0, scope: write.scope) } ?? FieldSet()
-        let after = FieldSet.of(new, scope: write.scope)
+        let before = old.map { FieldSet.of($0, scope: write.scope, schema: write.schema) } ?? FieldSet()
+        let after = FieldSet.of(new, scope: write.scope, schema: write.schema)
         let changed = after.paths.filter { path in
             !before.paths.contains(path) || FieldSet.value(at: path, in: new) != FieldSet.value(at: path, in: old ?? .null)
         }
@@ -138,8 +139,8 @@ enum FieldOwnership {
         return result
     }
 
-    /// Apply merge: maps merge, lists keyed by `name` merge by key, the rest replaces.
-    static func mergeForApply(_ live: Value, _ config: Value, scope: FieldScope) -> Value {
+    /// Apply merge: maps merge, keyed lists merge by key (see `MergeSchema`), the rest replaces.
+    static func mergeForApply(_ live: Value, _ config: Value, scope: FieldScope, schema: MergeSchema = .builtIn) -> Value {
         guard case .object(var result) = live, case .object(let applied) = config else { return config }
         for (key, value) in applied {
             switch key {
@@ -150,29 +151,30 @@ enum FieldOwnership {
                 var metadata = result["metadata"]?.objectValue ?? Object()
                 for (metaKey, metaValue) in value.objectValue ?? Object() {
                     if FieldSet.ownableMetadata.contains(metaKey) {
-                        metadata[metaKey] = merge(metadata[metaKey], metaValue)
+                        metadata[metaKey] = merge(metadata[metaKey], metaValue, schema: .builtIn)
                     } else if metadata[metaKey] == nil, ["name", "namespace", "generateName"].contains(metaKey) {
                         metadata[metaKey] = metaValue
                     }
                 }
                 result["metadata"] = .object(metadata)
             default:
-                if scope.includes(topLevel: key) { result[key] = merge(result[key], value) }
+                if scope.includes(topLevel: key) { result[key] = merge(result[key], value, schema: schema.child(key)) }
             }
         }
         return .object(result)
     }
 
-    private static func merge(_ live: Value?, _ applied: Value) -> Value {
+    private static func merge(_ live: Value?, _ applied: Value, schema: MergeSchema) -> Value {
         switch (live, applied) {
         case (.object(var base)?, .object(let patch)):
-            for (key, value) in patch { base[key] = merge(base[key], value) }
+            for (key, value) in patch { base[key] = merge(base[key], value, schema: schema.child(key)) }
             return .object(base)
-        case (.array(var base)?, .array(let patch)) where FieldSet.isKeyedList(patch) && FieldSet.isKeyedList(base):
+        case (.array(var base)?, .array(let patch)):
+            guard let keys = schema.listKeys(patch), schema.listKeys(base) == keys else { return applied }
             for item in patch {
-                let key = FieldSet.keyElement(item)
-                if let index = base.firstIndex(where: { FieldSet.keyElement($0) == key }) {
-                    base[index] = merge(base[index], item)
+                let key = FieldSet.keyElement(item, keys: keys)
+                if let index = base.firstIndex(where: { FieldSet.keyElement($0, keys: keys) == key }) {
+                    base[index] = merge(base[index], item, schema: schema.items)
                 } else {
                     base.append(item)
                 }

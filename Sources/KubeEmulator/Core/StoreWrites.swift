@@ -12,7 +12,7 @@ extension EmulatorStore {
             throw APIError.badRequest("resourceVersion should not be set on objects to be created")
         }
         object = try processSchema(object, type: type, validation: options.fieldValidation, warnings: &warnings)
-        let ownership = Write(manager: options.manager, scope: scope(type, subresource: nil), subresource: "", apiVersion: type.apiVersion, now: timestamp())
+        let ownership = Write(manager: options.manager, scope: scope(type, subresource: nil), subresource: "", apiVersion: type.apiVersion, now: timestamp(), schema: .root(for: type))
         object = FieldOwnership.recordUpdate(old: nil, new: object, write: ownership.fields)
         return try insert(object, type: type, options: options, warnings: warnings)
     }
@@ -62,7 +62,7 @@ extension EmulatorStore {
         var warnings: [String] = []
         config = try pruneUnknown(config, type: type, validation: options.fieldValidation, warnings: &warnings)
         let write = Write(manager: manager, scope: scope(type, subresource: subresource), subresource: subresource ?? "",
-                          apiVersion: type.apiVersion, now: timestamp())
+                          apiVersion: type.apiVersion, now: timestamp(), schema: .root(for: type))
         let key = storageKey(type, namespace, name)
         guard let old = objects[type.groupResource]?[key] else {
             if subresource != nil { throw APIError.notFound(type.groupResource, name: name) }
@@ -90,7 +90,10 @@ extension EmulatorStore {
         var subresource: String
         var apiVersion: String
         var now: String
-        var fields: FieldOwnership.Write { FieldOwnership.Write(manager: manager, apiVersion: apiVersion, scope: scope, subresource: subresource, now: now) }
+        var schema: MergeSchema = .builtIn
+        var fields: FieldOwnership.Write {
+            FieldOwnership.Write(manager: manager, apiVersion: apiVersion, scope: scope, subresource: subresource, now: now, schema: schema)
+        }
     }
 
     func scope(_ type: ResourceType, subresource: String?) -> FieldScope {
@@ -140,7 +143,7 @@ extension EmulatorStore {
         object = try processSchema(object, type: type, validation: options.fieldValidation, warnings: &warnings)
         if ownership == .update {
             let write = Write(manager: options.manager, scope: scope(type, subresource: subresource), subresource: subresource ?? "",
-                              apiVersion: type.apiVersion, now: timestamp())
+                              apiVersion: type.apiVersion, now: timestamp(), schema: .root(for: type))
             object = FieldOwnership.recordUpdate(old: converted(old, to: type), new: object, write: write.fields)
         }
         object["apiVersion"] = old["apiVersion"]

@@ -165,3 +165,12 @@ final class RawClient: @unchecked Sendable {
         return nil
     }
 }
+
+/// Polls `condition` until it holds; fails after `timeout` (a guard against hangs, not a speed claim).
+func waitUntil(timeout: Duration = .seconds(30), _ what: String, _ condition: @Sendable () async -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !(await condition()) {
+        guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}

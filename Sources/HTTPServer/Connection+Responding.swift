@@ -1,0 +1,182 @@
+import Glibc
+
+/// Turning a request into an answer: routing, running the handler (inline on the loop or as a
+/// task), and writing whole responses, streams and upgrades.
+extension Connection {
+    // MARK: Answering
+
+    func dispatch(_ head: HTTPRequestHead, body: [UInt8], match: Router.Match, context: RequestContext) {
+        switch match {
+        case .notFound:
+            respond(.error(404, "no route for \(pathPart(head.target))"), context: context)
+        case .methodNotAllowed(let allowed):
+            var response = HTTPResponse.error(405, "\(head.method) is not allowed here")
+            response.headers.set("Allow", allowed.map(\.rawValue).joined(separator: ", "))
+            respond(response, context: context)
+        case .found(let route, let parameters):
+            var request = HTTPRequest(
+                method: head.method, target: head.target, headers: head.headers, body: body,
+                httpVersion: head.version, remoteAddress: remoteAddress, remotePort: remotePort)
+            request.pathParameters = parameters
+            switch route.action {
+            case .inline(let handler):
+                respond(handler(request), context: context)
+            case .async(let handler):
+                phase = .handling(context)
+                setDeadline(.none)
+                let loop = self.loop, id = self.id
+                Task { loop.post(.response(id, await handler(request))) }
+            }
+        }
+    }
+
+    func handlerFinished(_ response: HTTPResponse) {
+        guard case .handling(let context) = phase else { return }
+        respond(response, context: context)
+        process()
+    }
+
+    /// Over the connection cap: answer before any request, then close.
+    func refuseAtStart(status: Int, message: String) {
+        var response = HTTPResponse.error(status, message)
+        response.headers.set("Retry-After", "1")
+        lingerOnClose = true
+        respond(response, context: RequestContext(keepAlive: false, isHead: false, version: .http1_1))
+    }
+
+    /// A parse error or limit: answer with its status and close.
+    func refuse(_ error: HTTPParseError) {
+        lingerOnClose = true
+        respond(.error(error.status, error.message), context: RequestContext(keepAlive: false, isHead: false, version: .http1_1))
+    }
+
+    func respond(_ response: HTTPResponse, context: RequestContext) {
+        let keepAlive = context.keepAlive && !loop.draining && !(peerFinishedSending && start == end)
+        setDeadline(.none)
+        let token: ResponseHeadWriter.ConnectionToken =
+            !keepAlive ? .close : context.version == .http1_0 ? .keepAlive : .none
+        var out: [UInt8] = []
+        switch response.kind {
+        case .complete:
+            let bodyAllowed = response.status >= 200 && response.status != 204 && response.status != 304
+            out.reserveCapacity(256 + response.body.count)
+            loop.headWriter.write(status: response.status, headers: response.headers,
+                                  body: bodyAllowed ? .length(response.body.count) : .none, connection: token, into: &out)
+            if bodyAllowed && !context.isHead { out.append(contentsOf: response.body) }
+            send(out, keepAlive: keepAlive)
+        case .stream(let streamBody):
+            let chunked = context.version != .http1_0
+            if context.isHead {
+                loop.headWriter.write(status: response.status, headers: response.headers, body: chunked ? .chunked : .none, connection: token, into: &out)
+                return send(out, keepAlive: keepAlive)
+            }
+            let streamKeepAlive = keepAlive && chunked
+            loop.headWriter.write(status: response.status, headers: response.headers, body: chunked ? .chunked : .closeDelimited,
+                                  connection: streamKeepAlive ? token : .close, into: &out)
+            guard channel.sendAll(out) != .closed else { return close() }
+            phase = .streaming(keepAlive: streamKeepAlive)
+            setDeadline(.none)
+            let writer = HTTPStreamWriter(channel: channel, chunked: chunked)
+            let loop = self.loop, id = self.id
+            Task {
+                do {
+                    try await streamBody(writer)
+                    loop.post(.streamFinished(id, completed: writer.finish()))
+                } catch {
+                    // A stream that fails midway cannot report it in-band: the truncated body says it.
+                    writer.abandon()
+                    loop.post(.streamFinished(id, completed: false))
+                }
+            }
+        case .upgrade(let handler):
+            loop.headWriter.write(status: 101, headers: response.headers, body: .none, connection: .upgrade, into: &out)
+            guard channel.sendAll(out) != .closed else { return close() }
+            let inbound = InboundQueue(limit: configuration.maxQueuedBytesPerConnection, channel: channel)
+            phase = .upgraded(inbound)
+            setDeadline(.none)
+            if start != end { inbound.deliver(Array(buffer[start..<end])) }
+            start = 0
+            end = 0
+            buffer = []
+            if peerFinishedSending { inbound.finish() } else if readingPaused {
+                readingPaused = false
+                channel.setReading(true)
+            }
+            let connection = UpgradedConnection(channel: channel, inbound: inbound, remoteAddress: remoteAddress, remotePort: remotePort)
+            Task {
+                await handler(connection)
+                connection.close()
+            }
+        }
+    }
+
+    func send(_ bytes: [UInt8], keepAlive: Bool) {
+        switch channel.sendAll(bytes) {
+        case .closed:
+            close()
+        case .flushed:
+            if keepAlive {
+                phase = .head
+                resumeReading()
+            } else {
+                finishConnection()
+            }
+        case .queued:
+            // A client that never reads its answer is dropped after the idle timeout.
+            phase = .flushing(keepAlive: keepAlive)
+            setDeadline(.idle)
+        }
+    }
+
+    func streamFinished(completed: Bool) {
+        guard case .streaming(let keepAlive) = phase else { return }
+        guard completed else { return close() }
+        if channel.queuedBytes > 0 {
+            phase = .flushing(keepAlive: keepAlive)
+        } else if keepAlive {
+            phase = .head
+            resumeReading()
+            process()
+        } else {
+            close()
+        }
+    }
+
+    func outputDrained() {
+        guard case .flushing(let keepAlive) = phase else { return }
+        guard keepAlive else { return finishConnection() }
+        phase = .head
+        resumeReading()
+        process()
+    }
+
+    /// Closes after the last answer, lingering when the client may still be sending.
+    func finishConnection() {
+        // Unread pipelined bytes would make close(2) send a reset that can destroy the answer in flight.
+        guard (lingerOnClose || start != end) && !peerFinishedSending else { return close() }
+        // The descriptor is closed only on this thread, so it is still ours here.
+        shutdown(channel.fd, Int32(SHUT_WR))
+        phase = .lingering
+        start = 0
+        end = 0
+        setDeadline(.linger)
+        readingPaused = false
+        channel.setReading(true)
+    }
+
+    func closeAfterFlush() {
+        if case .closed = phase { return }
+        if channel.queuedBytes == 0 { return close() }
+        if case .upgraded(let inbound) = phase { inbound.finish() }
+        phase = .flushing(keepAlive: false)
+        pauseReading()
+    }
+
+    func close() {
+        if case .closed = phase { return }
+        if case .upgraded(let inbound) = phase { inbound.finish() }
+        phase = .closed
+        channel.closeFromLoop()
+        loop.connectionClosed(self)
+    }
+}
