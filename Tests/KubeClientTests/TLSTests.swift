@@ -81,7 +81,8 @@ final class TLSTests: XCTestCase {
                               clientCertificatePEM: try fixture.bytes(fixture.otherClientCertificate),
                               clientKeyPEM: try fixture.bytes(fixture.otherClientKey))
         let error = await failure(server, tls)
-        XCTAssertEqual(error?.kind, .tlsHandshake, String(describing: error))
+        // The server's alert and its closing the socket race: either may reach the client first.
+        XCTAssertTrue(error?.kind == .tlsHandshake || error?.kind == .connection, String(describing: error))
     }
 
     func testAnUnusableClientKeyIsAConfigurationError() async throws {
