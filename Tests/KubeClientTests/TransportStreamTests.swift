@@ -49,7 +49,8 @@ final class TransportStreamTests: XCTestCase {
         produce(feed, chunks: 100, progress: progress)
         try await settle()
         stream.cancel()
-        try await settle()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !progress.wasRefused && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         XCTAssertTrue(progress.wasRefused, "the blocked producer was told to stop")
         XCTAssertTrue(feed.isCancelled)
     }
