@@ -48,3 +48,27 @@ final class EndToEndConfigTests: XCTestCase {
         XCTAssertEqual(hello["client"], "client", "the server saw our client certificate")
     }
 }
+
+/// An exec credential plugin that hands out a client certificate (PEM text in the ExecCredential).
+final class ExecClientCertificateTests: XCTestCase {
+    func testAPluginsClientCertificateIsPresented() async throws {
+        let fixture = try TLSFixture.shared()
+        let server = try PythonHTTPSServer(certificate: fixture.serverCertificate, key: fixture.serverKey, clientCA: fixture.caCertificate)
+        addTeardownBlock { server.stop() }
+        let folder = try TempFolder()
+        let credential: Value = .object(Object([
+            ("apiVersion", "client.authentication.k8s.io/v1"), ("kind", "ExecCredential"),
+            ("status", .object(Object([
+                ("clientCertificateData", .string(String(decoding: try fixture.bytes(fixture.clientCertificate), as: UTF8.self))),
+                ("clientKeyData", .string(String(decoding: try fixture.bytes(fixture.clientKey), as: UTF8.self))),
+            ]))),
+        ]))
+        try folder.write("credential.json", JSONWriter.string(credential))
+        let plugin = try folder.write("plugin.sh", "#!/bin/sh\ncat \"$(dirname \"$0\")/credential.json\"\n")
+        XCTAssertEqual(chmod(plugin, 0o755), 0)
+        let config = ClusterConfig(server: server.baseURL, tls: TLSSettings(certificateAuthorityPEM: try fixture.bytes(fixture.caCertificate)),
+                                   credentials: .exec(ExecPlugin(command: plugin)))
+        let hello = try await KubeClient(config: config).json(APIRequest(method: "GET", path: "/hello"))
+        XCTAssertEqual(hello["client"], "client")
+    }
+}

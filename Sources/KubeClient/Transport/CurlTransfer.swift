@@ -133,7 +133,11 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private func configureTLS(_ handle: UnsafeMutableRawPointer, check: (CURLcode, String) -> Void) {
-        let tls = options.tls
+        var tls = options.tls
+        if let identity = request.clientIdentity {
+            tls.clientCertificatePEM = identity.certificatePEM
+            tls.clientKeyPEM = identity.keyPEM
+        }
         if tls.insecureSkipVerify {
             check(fs_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0), "TLS verify peer")
             check(fs_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0), "TLS verify host")
