@@ -216,11 +216,16 @@ struct DocumentBuilder: ~Copyable {
     /// Hands back the finished document and resets for the next one.
     mutating func finishDocument(index: Int, documentStart: Position) -> YAMLDocument {
         let start = rootPosition ?? documentStart
+        // The table's buffer is kept for the next document; the document gets an exact copy.
+        var marks = MarkTable(file: file)
+        marks.entries = Array(table.entries)
+        marks.anchors = table.anchors
         let document = YAMLDocument(
             file: file, index: index, value: root ?? .null,
             start: SourceMark(file: file, line: Int(start.line), column: Int(start.column)),
-            marks: table)
-        table = MarkTable(file: file)
+            marks: marks)
+        table.entries.removeAll(keepingCapacity: true)
+        table.anchors = []
         anchors = [:]
         root = nil
         rootPosition = nil

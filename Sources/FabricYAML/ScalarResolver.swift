@@ -26,7 +26,7 @@ enum ScalarResolver {
         return .string(makeString(bytes))
     }
 
-    /// The words of go-yaml v2's resolve map, compared as up to eight bytes
+    /// The words of go-yaml v2's resolve map (at most five bytes), compared as bytes
     /// packed little-endian into an integer (plain scalars hold no NUL, so
     /// lengths cannot be confused).
     @inline(__always)
