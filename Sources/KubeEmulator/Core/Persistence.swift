@@ -34,6 +34,7 @@ extension EmulatorStore {
             restored[GroupResource(group: group, resource: resource), default: [:]][namespace + "/" + name] = object
         }
         objects = restored
+        sortedKeys = restored.mapValues { $0.keys.sorted() }
         resourceVersion = version
         compactedRevision = version
         history.removeAll()

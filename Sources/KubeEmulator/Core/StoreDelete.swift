@@ -33,7 +33,7 @@ extension EmulatorStore {
             if options.dryRun { return WriteResult(code: 200, object: converted(marked, to: type)) }
             let next = nextResourceVersion()
             marked["metadata"]?["resourceVersion"] = .string(String(next))
-            objects[type.groupResource, default: [:]][key] = marked
+            put(marked, resource: type.groupResource, key: key)
             record("MODIFIED", resource: type.groupResource, namespace: namespace ?? "", object: marked, previous: old, version: next)
             if isNamespace { emptyNamespace(name) }
             return WriteResult(code: 200, object: converted(marked, to: type))
@@ -56,7 +56,7 @@ extension EmulatorStore {
 
     /// Takes an object out for good, with its DELETED event and what follows from it.
     func removeObject(_ type: ResourceType, key: String, object: Value, version: Int64) {
-        objects[type.groupResource]?[key] = nil
+        unput(resource: type.groupResource, key: key)
         let namespace = object.value(at: "metadata", "namespace")?.stringValue ?? ""
         record("DELETED", resource: type.groupResource, namespace: namespace, object: object, previous: nil, version: version)
         if type.plural == "customresourcedefinitions" && type.group == "apiextensions.k8s.io" {
@@ -76,6 +76,7 @@ extension EmulatorStore {
                    object: removed, previous: nil, version: next)
         }
         objects[resource] = nil
+        sortedKeys[resource] = nil
         rebuildTypes()
     }
 
@@ -109,7 +110,7 @@ extension EmulatorStore {
         var removed = ns
         removed["metadata"]?["resourceVersion"] = .string(String(next))
         removed["spec"] = ["finalizers": []]
-        objects[namespaces]?["/" + namespace] = nil
+        unput(resource: namespaces, key: "/" + namespace)
         record("DELETED", resource: namespaces, namespace: "", object: removed, previous: nil, version: next)
     }
 }

@@ -163,7 +163,7 @@ extension EmulatorStore {
         if finalized {
             removeObject(type, key: key, object: object, version: version)
         } else {
-            objects[type.groupResource, default: [:]][key] = object
+            put(object, resource: type.groupResource, key: key)
             record("MODIFIED", resource: type.groupResource, namespace: namespace, object: object, previous: old, version: version)
             typeHooksAfterCommit(type, object: object)
         }
@@ -199,7 +199,7 @@ extension EmulatorStore {
         if options.dryRun { return WriteResult(code: 201, object: converted(object, to: type), warnings: warnings) }
         let version = nextResourceVersion()
         object["metadata"]?["resourceVersion"] = .string(String(version))
-        objects[type.groupResource, default: [:]][key] = object
+        put(object, resource: type.groupResource, key: key)
         record("ADDED", resource: type.groupResource, namespace: namespace, object: object, previous: nil, version: version)
         typeHooksAfterCommit(type, object: object)
         return WriteResult(code: 201, object: converted(object, to: type), warnings: warnings)
