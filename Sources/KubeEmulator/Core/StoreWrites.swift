@@ -45,6 +45,9 @@ extension EmulatorStore {
         let patched: Value
         switch patchType {
         case .json: patched = try JSONPatch.apply(patch, to: current)
+        case .strategicMerge:
+            guard case .object = patch else { throw APIError.badRequest("json: cannot unmarshal \(patch.typeName) into Go value of type map[string]interface {}") }
+            patched = StrategicMergePatch.apply(patch, to: current)
         default:
             guard case .object = patch else { throw APIError.badRequest("json: cannot unmarshal \(patch.typeName) into Go value of type map[string]interface {}") }
             patched = MergePatch.apply(patch, to: current)
