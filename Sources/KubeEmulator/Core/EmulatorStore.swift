@@ -29,6 +29,8 @@ public final class EmulatorStore: @unchecked Sendable {
     var objects: [GroupResource: [String: Value]] = [:]
     /// Each resource's keys in order, so LIST pages without sorting.
     var sortedKeys: [GroupResource: [String]] = [:]
+    /// Objects by the uids their ownerReferences name, for garbage collection.
+    var dependents: [String: Set<StoredRef>] = [:]
     var resourceVersion: Int64 = 0
     var history: [StoredEvent] = []
     /// Versions at or below this are compacted away.
@@ -128,21 +130,36 @@ public final class EmulatorStore: @unchecked Sendable {
 
     // MARK: Helpers shared by the write paths
 
-    /// Stores an object, keeping the resource's sorted key index.
+    /// Stores an object, keeping the resource's sorted key index and the owner index.
     func put(_ object: Value, resource: GroupResource, key: String) {
-        if objects[resource]?[key] == nil {
+        let old = objects[resource]?[key]
+        if old == nil {
             var keys = sortedKeys[resource] ?? []
             keys.insert(key, at: firstIndex(in: keys, atOrAfter: key))
             sortedKeys[resource] = keys
         }
         objects[resource, default: [:]][key] = object
+        indexOwners(of: old, removing: true, ref: StoredRef(resource: resource, key: key))
+        indexOwners(of: object, removing: false, ref: StoredRef(resource: resource, key: key))
     }
 
     func unput(resource: GroupResource, key: String) {
-        guard objects[resource]?.removeValue(forKey: key) != nil, var keys = sortedKeys[resource] else { return }
+        guard let old = objects[resource]?.removeValue(forKey: key), var keys = sortedKeys[resource] else { return }
         let index = firstIndex(in: keys, atOrAfter: key)
         if index < keys.count, keys[index] == key { keys.remove(at: index) }
         sortedKeys[resource] = keys
+        indexOwners(of: old, removing: true, ref: StoredRef(resource: resource, key: key))
+    }
+
+    func indexOwners(of object: Value?, removing: Bool, ref: StoredRef) {
+        for case .string(let uid)? in (object?.value(at: "metadata", "ownerReferences")?.arrayValue ?? []).map({ $0["uid"] }) {
+            if removing {
+                dependents[uid]?.remove(ref)
+                if dependents[uid]?.isEmpty == true { dependents[uid] = nil }
+            } else {
+                dependents[uid, default: []].insert(ref)
+            }
+        }
     }
 
     /// The first position whose key is not below `key` (binary search).
@@ -199,6 +216,12 @@ public final class EmulatorStore: @unchecked Sendable {
         }
         onChange?()
     }
+}
+
+/// Where an object is stored.
+struct StoredRef: Hashable, Sendable {
+    var resource: GroupResource
+    var key: String
 }
 
 func splitAPIVersion(_ apiVersion: String) -> (group: String, version: String) {

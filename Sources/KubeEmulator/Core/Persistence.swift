@@ -35,6 +35,10 @@ extension EmulatorStore {
         }
         objects = restored
         sortedKeys = restored.mapValues { $0.keys.sorted() }
+        dependents = [:]
+        for (resource, bucket) in restored {
+            for (key, object) in bucket { indexOwners(of: object, removing: false, ref: StoredRef(resource: resource, key: key)) }
+        }
         resourceVersion = version
         compactedRevision = version
         history.removeAll()

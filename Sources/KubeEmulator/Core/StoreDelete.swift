@@ -62,7 +62,35 @@ extension EmulatorStore {
         if type.plural == "customresourcedefinitions" && type.group == "apiextensions.k8s.io" {
             removeCustomResources(of: object)
         }
+        if let uid = object.value(at: "metadata", "uid")?.stringValue { collectDependents(of: uid) }
         if !namespace.isEmpty { finishNamespaceIfEmpty(namespace) }
+    }
+
+    /// The garbage collector's background deletion, done at once: a dependent whose
+    /// last owner is gone is deleted; one with other owners loses the dangling reference.
+    private func collectDependents(of uid: String) {
+        guard let refs = dependents[uid] else { return }
+        for ref in refs.sorted(by: { ($0.resource.resource, $0.key) < ($1.resource.resource, $1.key) }) {
+            guard let object = objects[ref.resource]?[ref.key], let type = types.first(where: { $0.groupResource == ref.resource }) else { continue }
+            let owners = object.value(at: "metadata", "ownerReferences")?.arrayValue ?? []
+            let remaining = owners.filter { $0["uid"]?.stringValue != uid }
+            let name = object.value(at: "metadata", "name")?.stringValue ?? ""
+            let namespace = object.value(at: "metadata", "namespace")?.stringValue
+            if remaining.isEmpty {
+                do {
+                    _ = try delete(type, namespace: namespace, name: name)
+                } catch {
+                    assertionFailure("garbage collection of \(ref.key): \(error)")
+                }
+            } else {
+                var updated = object
+                updated["metadata"]?["ownerReferences"] = .array(remaining)
+                let next = nextResourceVersion()
+                updated["metadata"]?["resourceVersion"] = .string(String(next))
+                put(updated, resource: ref.resource, key: ref.key)
+                record("MODIFIED", resource: ref.resource, namespace: namespace ?? "", object: updated, previous: object, version: next)
+            }
+        }
     }
 
     private func removeCustomResources(of crd: Value) {
