@@ -27,4 +27,15 @@ final class GarbageCollectionTests: XCTestCase {
         _ = try store.delete(store.type("configmaps"), namespace: "default", name: "other-owner")
         assertAPIError(try store.get(store.type("configmaps"), namespace: "default", name: "shared"), code: 404, reason: "NotFound")
     }
+
+    func testOrphanPropagationKeepsDependents() throws {
+        let store = EmulatorStore()
+        let owner = try store.create(store.type("configmaps"), namespace: "default", body: configMap("owner"), options: writer).object
+        var dependent = configMap("dependent")
+        dependent["metadata"]?["ownerReferences"] = [["apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": owner.value(at: "metadata", "uid") ?? ""]]
+        _ = try store.create(store.type("configmaps"), namespace: "default", body: dependent, options: writer)
+        _ = try store.delete(store.type("configmaps"), namespace: "default", name: "owner", options: DeleteOptions(propagationPolicy: "Orphan"))
+        let kept = try store.get(store.type("configmaps"), namespace: "default", name: "dependent")
+        XCTAssertNil(kept.value(at: "metadata", "ownerReferences"), "the dangling reference is removed")
+    }
 }

@@ -42,7 +42,7 @@ extension EmulatorStore {
             let next = nextResourceVersion()
             var removed = old
             removed["metadata"]?["resourceVersion"] = .string(String(next))
-            removeObject(type, key: key, object: removed, version: next)
+            removeObject(type, key: key, object: removed, version: next, orphanDependents: options.propagationPolicy == "Orphan")
         }
         var details = Object([("name", .string(name))])
         if !type.group.isEmpty { details["group"] = .string(type.group) }
@@ -55,20 +55,20 @@ extension EmulatorStore {
     }
 
     /// Takes an object out for good, with its DELETED event and what follows from it.
-    func removeObject(_ type: ResourceType, key: String, object: Value, version: Int64) {
+    func removeObject(_ type: ResourceType, key: String, object: Value, version: Int64, orphanDependents: Bool = false) {
         unput(resource: type.groupResource, key: key)
         let namespace = object.value(at: "metadata", "namespace")?.stringValue ?? ""
         record("DELETED", resource: type.groupResource, namespace: namespace, object: object, previous: nil, version: version)
         if type.plural == "customresourcedefinitions" && type.group == "apiextensions.k8s.io" {
             removeCustomResources(of: object)
         }
-        if let uid = object.value(at: "metadata", "uid")?.stringValue { collectDependents(of: uid) }
+        if let uid = object.value(at: "metadata", "uid")?.stringValue { collectDependents(of: uid, orphan: orphanDependents) }
         if !namespace.isEmpty { finishNamespaceIfEmpty(namespace) }
     }
 
     /// The garbage collector's background deletion, done at once: a dependent whose
     /// last owner is gone is deleted; one with other owners loses the dangling reference.
-    private func collectDependents(of uid: String) {
+    private func collectDependents(of uid: String, orphan: Bool) {
         guard let refs = dependents[uid] else { return }
         for ref in refs.sorted(by: { ($0.resource.resource, $0.key) < ($1.resource.resource, $1.key) }) {
             guard let object = objects[ref.resource]?[ref.key], let type = types.first(where: { $0.groupResource == ref.resource }) else { continue }
@@ -76,7 +76,7 @@ extension EmulatorStore {
             let remaining = owners.filter { $0["uid"]?.stringValue != uid }
             let name = object.value(at: "metadata", "name")?.stringValue ?? ""
             let namespace = object.value(at: "metadata", "namespace")?.stringValue
-            if remaining.isEmpty {
+            if remaining.isEmpty && !orphan {
                 do {
                     _ = try delete(type, namespace: namespace, name: name)
                 } catch {
@@ -84,7 +84,8 @@ extension EmulatorStore {
                 }
             } else {
                 var updated = object
-                updated["metadata"]?["ownerReferences"] = .array(remaining)
+                // An empty list is omitted, as Go's omitempty does.
+                updated["metadata"]?["ownerReferences"] = remaining.isEmpty ? Optional<Value>.none : .array(remaining)
                 let next = nextResourceVersion()
                 updated["metadata"]?["resourceVersion"] = .string(String(next))
                 put(updated, resource: ref.resource, key: ref.key)
