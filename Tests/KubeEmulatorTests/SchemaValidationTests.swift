@@ -101,6 +101,19 @@ final class SchemaValidationTests: XCTestCase {
         XCTAssertNoThrow(try create(["asn": 65000.0]))
     }
 
+    func testBuiltInsRefuseUnknownTopLevelFieldsUnderStrict() throws {
+        let store = EmulatorStore()
+        var typo = configMap("c")
+        typo["dat"] = ["a": "1"]
+        assertAPIError(try store.create(store.type("configmaps"), namespace: "default", body: typo, options: WriteOptions(fieldValidation: .strict)),
+                       code: 400, reason: "BadRequest") { error in
+            XCTAssertEqual(error.message, "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dat\"")
+        }
+        let warned = try store.create(store.type("configmaps"), namespace: "default", body: typo, options: WriteOptions(fieldValidation: .warn))
+        XCTAssertEqual(warned.warnings, ["unknown field \"dat\""])
+        XCTAssertNil(warned.object["dat"])
+    }
+
     func testInvalidNamesAreRefused() throws {
         let store = EmulatorStore()
         assertAPIError(try store.create(store.type("configmaps"), namespace: "default", body: configMap("Bad_Name"), options: writer), code: 422, reason: "Invalid") { error in
