@@ -34,4 +34,18 @@ final class TableTests: XCTestCase {
         XCTAssertEqual(table["columnDefinitions"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["Name", "Age"])
         XCTAssertNil(table["rows"]?.arrayValue?.first?["object"])
     }
+
+    func testEventsPrintLikeKubectlGetEvents() throws {
+        let store = EmulatorStore()
+        let event: Value = ["apiVersion": "v1", "kind": "Event", "metadata": ["name": "dc1.1"],
+                            "involvedObject": ["kind": "Fabric", "name": "dc1", "namespace": "default"],
+                            "reason": "ReconciliationSucceeded", "message": "applied 3 objects", "type": "Normal",
+                            "eventTime": .string(formatTimestamp(Date().addingTimeInterval(-30)).replacingOccurrences(of: "Z", with: ".123456Z"))]
+        let stored = try store.create(store.type("events"), namespace: "default", body: event, options: writer).object
+        let table = TableConverter.table(for: store.type("events"), objects: [stored], includeObject: nil, resourceVersion: "1", continueToken: nil, now: Date())
+        XCTAssertEqual(table["columnDefinitions"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["Last Seen", "Type", "Reason", "Object", "Message"])
+        let cells = table["rows"]?.arrayValue?.first?["cells"]?.arrayValue ?? []
+        XCTAssertEqual(Array(cells.dropFirst()), ["Normal", "ReconciliationSucceeded", "fabric/dc1", "applied 3 objects"])
+        XCTAssertTrue(cells.first?.stringValue?.hasSuffix("s") == true, "\(cells)")
+    }
 }
