@@ -16,7 +16,7 @@ extension EmulatorStore {
         if requested.isEmpty || requested == "0" {
             let prefix = type.namespaced ? (namespace.map { $0 + "/" } ?? "") : "/"
             let bucket = objects[type.groupResource] ?? [:]
-            for key in bucket.keys.sorted() where key.hasPrefix(prefix) {
+            for key in sortedKeys[type.groupResource] ?? [] where key.hasPrefix(prefix) {
                 let object = bucket[key]!
                 if watcher.matches(object) { watcher.deliver(WatchEvent(type: "ADDED", object: watcher.converted(object)), bounded: false) }
             }
