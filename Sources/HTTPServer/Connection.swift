@@ -214,10 +214,7 @@ final class Connection {
 
     func begin(_ head: HTTPRequestHead) {
         let match = loop.context.router.match(method: head.method, path: String(pathPart(head.target)))
-        let keepAlive = head.version == .http1_0
-            ? head.headers.containsToken("keep-alive", in: "Connection") && !head.headers.containsToken("close", in: "Connection")
-            : !head.headers.containsToken("close", in: "Connection")
-        let context = RequestContext(keepAlive: keepAlive, isHead: head.method == .HEAD, version: head.version)
+        let context = RequestContext(keepAlive: head.wantsKeepAlive, isHead: head.method == .HEAD, version: head.version)
         var limit = configuration.limits.maxBodyBytes
         if case .found(let route, _) = match, let routeLimit = route.bodyLimit { limit = routeLimit }
 
