@@ -28,6 +28,19 @@ final class ManyIdleConnectionsTests: XCTestCase {
         await server.stop()
     }
 
+    func testStartingAServerRaisesTheOpenFileLimitToTheHardLimit() async throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let hard = limit.rlim_max
+        // Lower the soft limit as a fresh process has it, then let the server raise it.
+        limit.rlim_cur = min(1024, hard)
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let server = try await LoopbackTestServer.start(basicRouter())
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        await server.stop()
+        XCTAssertEqual(limit.rlim_cur, hard)
+    }
+
     func testConnectionsBeyondTheCapGet503() async throws {
         var configuration = HTTPServerConfiguration()
         configuration.maxConnections = 3
