@@ -118,3 +118,15 @@ final class WatchTests: XCTestCase {
         XCTAssertEqual(watcher.drain().count, 2)
     }
 }
+
+/// The watcher bound is for live events; a large initial state still arrives whole.
+final class LargeInitialStateWatchTests: XCTestCase {
+    func testInitialStateLargerThanTheQueueBoundIsDelivered() throws {
+        let store = EmulatorStore(configuration: .init(watcherCapacity: 3))
+        let configmaps = store.type("configmaps")
+        for index in 0..<10 { _ = try store.create(configmaps, namespace: "default", body: configMap("c\(index)"), options: writer) }
+        let watcher = try store.watch(configmaps, namespace: nil)
+        XCTAssertFalse(watcher.isClosed)
+        XCTAssertEqual(watcher.drain().count, 10)
+    }
+}

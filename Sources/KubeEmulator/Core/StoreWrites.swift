@@ -45,6 +45,9 @@ extension EmulatorStore {
         let patched: Value
         switch patchType {
         case .json: patched = try JSONPatch.apply(patch, to: current)
+        case .strategicMerge:
+            guard case .object = patch else { throw APIError.badRequest("json: cannot unmarshal \(patch.typeName) into Go value of type map[string]interface {}") }
+            patched = StrategicMergePatch.apply(patch, to: current)
         default:
             guard case .object = patch else { throw APIError.badRequest("json: cannot unmarshal \(patch.typeName) into Go value of type map[string]interface {}") }
             patched = MergePatch.apply(patch, to: current)
@@ -163,7 +166,7 @@ extension EmulatorStore {
         if finalized {
             removeObject(type, key: key, object: object, version: version)
         } else {
-            objects[type.groupResource, default: [:]][key] = object
+            put(object, resource: type.groupResource, key: key)
             record("MODIFIED", resource: type.groupResource, namespace: namespace, object: object, previous: old, version: version)
             typeHooksAfterCommit(type, object: object)
         }
@@ -199,7 +202,7 @@ extension EmulatorStore {
         if options.dryRun { return WriteResult(code: 201, object: converted(object, to: type), warnings: warnings) }
         let version = nextResourceVersion()
         object["metadata"]?["resourceVersion"] = .string(String(version))
-        objects[type.groupResource, default: [:]][key] = object
+        put(object, resource: type.groupResource, key: key)
         record("ADDED", resource: type.groupResource, namespace: namespace, object: object, previous: nil, version: version)
         typeHooksAfterCommit(type, object: object)
         return WriteResult(code: 201, object: converted(object, to: type), warnings: warnings)

@@ -94,7 +94,9 @@ public final class Watcher: @unchecked Sendable {
         current.continuation.resume(returning: nil)
     }
 
-    func deliver(_ event: WatchEvent) {
+    /// Queues an event. The bound applies to live events only: the initial state and a
+    /// replay are delivered whole, however large, so a big list can still be watched.
+    func deliver(_ event: WatchEvent, bounded: Bool = true) {
         lock.lock()
         if closed { lock.unlock(); return }
         if let current = waiter {
@@ -103,7 +105,7 @@ public final class Watcher: @unchecked Sendable {
             current.continuation.resume(returning: event)
             return
         }
-        if queue.count >= capacity {
+        if bounded && queue.count >= capacity {
             lock.unlock()
             close()
             return

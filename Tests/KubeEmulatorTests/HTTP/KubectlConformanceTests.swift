@@ -148,6 +148,74 @@ final class KubectlConformanceTests: XCTestCase {
         XCTAssertTrue(gone.stderr.contains("NotFound"), gone.stderr)
     }
 
+    /// What `kubectl apply --dry-run=server -k manifests/` sends for an in-cluster install.
+    func testServerDryRunOfADeploymentKustomization() async throws {
+        let folder = harness.folder.appendingPathComponent("deploy")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: fabricsync-system}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: fabricsync, namespace: fabricsync-system}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: fabricsync}
+        rules:
+        - apiGroups: ["wiring.githedgehog.com"]
+          resources: ["*"]
+          verbs: ["*"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: fabricsync}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fabricsync}
+        subjects:
+        - {kind: ServiceAccount, name: fabricsync, namespace: fabricsync-system}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: fabricsync, namespace: fabricsync-system}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: fabricsync}}
+          template:
+            metadata: {labels: {app: fabricsync}}
+            spec:
+              serviceAccountName: fabricsync
+              containers:
+              - name: fabricsync
+                image: ghcr.io/example/fabricsync:latest
+                args: ["run", "--leader-elect"]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: fabricsync-notifications, namespace: fabricsync-system}
+        spec:
+          selector: {fabric.githedgehog.com/role: leader}
+          ports:
+          - {name: http, port: 8080}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: fabricsync, namespace: fabricsync-system}
+        spec:
+          minAvailable: 1
+          selector: {matchLabels: {app: fabricsync}}
+        """
+        try Data(manifests.utf8).write(to: folder.appendingPathComponent("all.yaml"))
+        try Data("resources: [all.yaml]\n".utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
+        try await kubectl("create", "namespace", "fabricsync-system")
+        let result = try await kubectl("apply", "--server-side", "--dry-run=server", "-k", folder.path)
+        XCTAssertTrue(result.stdout.contains("deployment.apps/fabricsync serverside-applied (server dry run)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("poddisruptionbudget.policy/fabricsync serverside-applied (server dry run)"), result.stdout)
+        let store = harness.emulator.store
+        assertAPIError(try store.get(store.type("deployments"), namespace: "fabricsync-system", name: "fabricsync"), code: 404, reason: "NotFound")
+    }
+
     /// The repository's own CRDs and examples, when this checkout has them.
     func testRepositoryManifestsApply() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
