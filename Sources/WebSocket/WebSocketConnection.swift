@@ -28,6 +28,9 @@ public final class WebSocketConnection: Sendable {
         var timers: Task<Void, Never>?
         var finished = false
         var closedWaiters: [CheckedContinuation<WebSocketClosure, Never>] = []
+        /// A close frame is waiting for room in a full queue; the socket closes only after it.
+        var closeFrameWaiting = false
+        var closeAfterCloseFrame = false
     }
 
     private let transport: any WebSocketTransport
@@ -139,21 +142,36 @@ public final class WebSocketConnection: Sendable {
             switch action {
             case .write(let bytes):
                 // Control frames never wait (see the type's comment), but a close frame is worth
-                // queueing once the peer drains some: it tells a slow client why (1013) before the deadline.
+                // queueing once the peer drains some: it tells a slow client why (1013).
                 if case .wouldBlock = transport.tryWrite(bytes), bytes.first.map({ $0 & 0x0F == WebSocketOpcode.close.rawValue }) == true {
-                    Task { [transport] in _ = await transport.write(bytes) }
+                    core.closeFrameWaiting = true
+                    Task {
+                        _ = await transport.write(bytes) // false means closed: nothing left to tell the peer
+                        closeFrameQueued()
+                    }
                 }
             case .deliver(let message):
                 delivered.append(message)
             case .closeSocket:
                 guard !core.finished else { continue }
                 core.finished = true
-                transport.close()
+                if core.closeFrameWaiting {
+                    core.closeAfterCloseFrame = true
+                } else {
+                    transport.close()
+                }
                 core.timers?.cancel()
                 core.timers = nil
             }
         }
         return delivered
+    }
+
+    private func closeFrameQueued() {
+        core.withLock { core in
+            core.closeFrameWaiting = false
+            if core.closeAfterCloseFrame { transport.close() }
+        }
     }
 
     private func startTimers() -> Task<Void, Never> {
