@@ -146,4 +146,13 @@ final class InteropTests: XCTestCase {
         XCTAssertGreaterThan(report["messages"] as? Int ?? 0, 0, "messages queued before the peer was found slow still arrive")
         XCTAssertLessThan(report["messages"] as? Int ?? .max, 100_000, "trySend must report the stalled peer long before the flood's bound")
     }
+
+    func testNegotiatesASubprotocolTheClientOffers() async throws {
+        let server = try await startEchoServer(options: WebSocketHandshakeOptions(subprotocols: ["fabricsync.v1"]))
+        let chosen = try await run(server, "subprotocol", "other,fabricsync.v1")
+        let none = try await run(server, "subprotocol", "other")
+        await server.stop()
+        XCTAssertEqual(chosen["subprotocol"] as? String, "fabricsync.v1")
+        XCTAssertTrue(none["subprotocol"] is NSNull, "no common subprotocol: the connection proceeds without one (\(none))")
+    }
 }
