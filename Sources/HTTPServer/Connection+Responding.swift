@@ -152,7 +152,8 @@ extension Connection {
 
     /// Closes after the last answer, lingering when the client may still be sending.
     func finishConnection() {
-        guard lingerOnClose && !peerFinishedSending else { return close() }
+        // Unread pipelined bytes would make close(2) send a reset that can destroy the answer in flight.
+        guard (lingerOnClose || start != end) && !peerFinishedSending else { return close() }
         // The descriptor is closed only on this thread, so it is still ours here.
         shutdown(channel.fd, Int32(SHUT_WR))
         phase = .lingering

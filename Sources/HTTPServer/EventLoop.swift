@@ -7,6 +7,8 @@ final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
     let router: Router
     let openConnections = Atomic<Int>(0)
+    /// Round-robin position for handing accepted connections to loops.
+    let nextLoop = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, router: Router) {
         self.configuration = configuration
@@ -20,6 +22,8 @@ enum LoopMessage: Sendable {
     case streamFinished(UInt64, completed: Bool)
     case close(UInt64)
     case closeAfterFlush(UInt64)
+    /// A connection another loop accepted, handed over so that loops share connections evenly.
+    case adopt(fd: Int32, host: String, port: Int, refuse: Bool)
     case run(@Sendable () -> Void)
 }
 
@@ -51,6 +55,7 @@ final class EventLoop: @unchecked Sendable {
     var draining = false
     private var nextID: UInt64 = 2
     private var listenFD: Int32 = -1
+    private var group: [EventLoop] = []
     private var listening = false
     private var acceptResumeAt: UInt64 = 0
     private var running = true
@@ -79,7 +84,11 @@ final class EventLoop: @unchecked Sendable {
 
     func post(_ message: LoopMessage) {
         inbox.withLock { inbox in
-            guard !inbox.finished else { return }
+            guard !inbox.finished else {
+                // A connection handed over as this loop stopped: nobody will serve it.
+                if case .adopt(let fd, _, _, _) = message { close(fd) }
+                return
+            }
             inbox.messages.append(message)
             guard !inbox.wakePending else { return }
             inbox.wakePending = true
@@ -98,8 +107,10 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// The thread body. Returns after `stop()`, having closed every connection.
-    func run(listener: Int32) {
+    /// The thread body: serves until `stop()`. `group` is every loop of the server, this one included.
+    func run(listener: Int32, group: [EventLoop]) {
         listenFD = listener
+        self.group = group
         startListening()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         nextScan = monotonicNanoseconds() + scanInterval
@@ -124,7 +135,11 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for connection in Array(connections.values) { connection.close() }
-        inbox.withLock { $0.finished = true }
+        let undelivered = inbox.withLock { inbox -> [LoopMessage] in
+            inbox.finished = true
+            return inbox.messages
+        }
+        for case .adopt(let fd, _, _, _) in undelivered { close(fd) }
         close(wakeFD)
         close(epollFD)
         stopped.withLock { $0 }?.resume()
@@ -204,13 +219,14 @@ final class EventLoop: @unchecked Sendable {
             case .close(let id): connections[id]?.close()
             case .closeAfterFlush(let id): connections[id]?.closeAfterFlush()
             case .run(let work): work()
+            case .adopt(let fd, let host, let port, let refuse): adopt(fd: fd, host: host, port: port, refuse: refuse)
             }
         }
     }
 
     private func acceptConnections() {
         let configuration = context.configuration
-        for _ in 0..<64 {
+        for _ in 0..<16 {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &storage) {
@@ -234,16 +250,28 @@ final class EventLoop: @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let (host, port) = socketAddress(storage)
-            let id = nextID
-            nextID += 1
-            let channel = ConnectionChannel(fd: fd, id: id, queueLimit: configuration.maxQueuedBytesPerConnection, loop: self)
-            let connection = Connection(loop: self, channel: channel, remoteAddress: host, remotePort: port)
-            register(connection)
-            if open > configuration.maxConnections || draining {
-                // Answered at once, then closed after a short linger so the client reads the 503
-                // rather than a reset; it counts as open until then, which keeps a flood in check.
-                connection.refuseAtStart(status: 503, message: "too many connections")
+            let refuse = open > configuration.maxConnections || draining
+            // Whichever loop the kernel woke, connections are dealt round-robin: a burst of
+            // connects would otherwise land mostly on one loop.
+            let target = group.isEmpty ? self : group[context.nextLoop.add(1, ordering: .relaxed).newValue % group.count]
+            if target === self {
+                adopt(fd: fd, host: host, port: port, refuse: refuse)
+            } else {
+                target.post(.adopt(fd: fd, host: host, port: port, refuse: refuse))
             }
+        }
+    }
+
+    private func adopt(fd: Int32, host: String, port: Int, refuse: Bool) {
+        let id = nextID
+        nextID += 1
+        let channel = ConnectionChannel(fd: fd, id: id, queueLimit: context.configuration.maxQueuedBytesPerConnection, loop: self)
+        let connection = Connection(loop: self, channel: channel, remoteAddress: host, remotePort: port)
+        register(connection)
+        if refuse || draining {
+            // Answered at once, then closed after a short linger so the client reads the 503
+            // rather than a reset; it counts as open until then, which keeps a flood in check.
+            connection.refuseAtStart(status: 503, message: "too many connections")
         }
     }
 

@@ -83,6 +83,22 @@ public struct HTTPRequest: Sendable {
         queryItems.filter { $0.name == name }.map(\.value)
     }
 
+    /// Cookies from every `Cookie` field (`a=1; b=2`); the first of a repeated name wins.
+    public var cookies: [String: String] {
+        var result: [String: String] = [:]
+        for field in headers.values(for: "Cookie") {
+            for pair in field.split(separator: ";") {
+                let trimmed = trimmedOWS(pair)
+                guard let eq = trimmed.firstIndex(of: "=") else { continue }
+                let name = String(trimmed[..<eq])
+                var value = trimmed[trimmed.index(after: eq)...]
+                if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") { value = value.dropFirst().dropLast() }
+                if result[name] == nil { result[name] = String(value) }
+            }
+        }
+        return result
+    }
+
     /// Whether the client may keep the connection open after this request (RFC 9112 §9.3).
     public var wantsKeepAlive: Bool {
         if headers.containsToken("close", in: "Connection") { return false }

@@ -25,6 +25,19 @@ final class PipeliningTests: XCTestCase {
         XCTAssertEqual(responses, ["slow", "hello", "body", "ab"])
     }
 
+    func testConnectionCloseEndsThePipelineAfterItsAnswer() async throws {
+        let server = try await LoopbackTestServer.start(router())
+        let (response, rest) = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\nGET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            return (try client.receiveResponse(), try client.receiveUntilClosed())
+        }
+        await server.stop()
+        XCTAssertEqual(response.status, 200)
+        XCTAssertTrue(response.head.contains("Connection: close"), response.head)
+        XCTAssertEqual(rest, "", "nothing after the answer to the request that said close")
+    }
+
     func testExpectContinueGets100ThenTheAnswer() async throws {
         let server = try await LoopbackTestServer.start(router())
         let (interim, response) = try await blocking {

@@ -82,6 +82,11 @@ final class RequestHeadParserTests: XCTestCase {
         XCTAssertEqual(request.queryValues("x"), ["1", "2"])
     }
 
+    func testCookiesAreReadFromEveryCookieField() {
+        let request = HTTPRequest(method: .GET, target: "/", headers: HTTPHeaders([("Cookie", "a=1; access_token=\"t0k\""), ("cookie", "b=2;a=9")]))
+        XCTAssertEqual(request.cookies, ["a": "1", "access_token": "t0k", "b": "2"])
+    }
+
     private func check(_ name: String, _ result: HTTPRequestHeadParser.Result, _ expected: Expected, file: StaticString = #filePath, line: UInt = #line) {
         switch (result, expected) {
         case (.needMore, .needMore):
