@@ -19,18 +19,21 @@ public struct WebSocketClosedError: Error, Equatable, Sendable, CustomStringConv
 ///
 /// Iterating `messages` is what reads the socket, so pongs, close echoes and protocol errors are
 /// handled while the application iterates; pings, the idle timeout and the close deadline run on
-/// their own task and need nobody to iterate. Control frames are written with `tryWrite`: a peer
-/// that leaves our queue full does not get pongs and is dropped at the close deadline, and no
-/// timer or reader ever waits on a slow peer.
+/// their own task and need nobody to iterate. Control frames are written with `tryWrite`, so no
+/// timer or reader ever waits on a slow peer: a peer that leaves our queue full gets no pongs, and
+/// a close frame that finds the queue full waits for room at most one more close timeout before
+/// the transport is closed anyway.
 public final class WebSocketConnection: Sendable {
     private struct Core: Sendable {
         var machine: WebSocketStateMachine
         var timers: Task<Void, Never>?
         var finished = false
         var closedWaiters: [CheckedContinuation<WebSocketClosure, Never>] = []
-        /// A close frame is waiting for room in a full queue; the socket closes only after it.
+        /// A close frame is waiting for room in a full queue; the socket closes after it, or after
+        /// one more close timeout if the peer never makes room.
         var closeFrameWaiting = false
         var closeAfterCloseFrame = false
+        var transportClosed = false
     }
 
     private let transport: any WebSocketTransport
@@ -157,8 +160,13 @@ public final class WebSocketConnection: Sendable {
                 core.finished = true
                 if core.closeFrameWaiting {
                     core.closeAfterCloseFrame = true
+                    let grace = core.machine.configuration.closeTimeout
+                    Task {
+                        try? await Task.sleep(for: grace) // not cancelled by anyone; an early wake only closes sooner
+                        closeTransport()
+                    }
                 } else {
-                    transport.close()
+                    closeTransport(&core)
                 }
                 core.timers?.cancel()
                 core.timers = nil
@@ -170,8 +178,18 @@ public final class WebSocketConnection: Sendable {
     private func closeFrameQueued() {
         core.withLock { core in
             core.closeFrameWaiting = false
-            if core.closeAfterCloseFrame { transport.close() }
+            if core.closeAfterCloseFrame { closeTransport(&core) }
         }
+    }
+
+    private func closeTransport() {
+        core.withLock { closeTransport(&$0) }
+    }
+
+    private func closeTransport(_ core: inout Core) {
+        guard !core.transportClosed else { return }
+        core.transportClosed = true
+        transport.close()
     }
 
     private func startTimers() -> Task<Void, Never> {
