@@ -25,7 +25,6 @@
 //   close echo, failing with the right `WebSocketCloseCode`, ping schedule, idle timeout, and the
 //   "send close, wait for the peer's close, then drop the socket" handshake. `WebSocketConnection`
 //   only runs it.
-//
 // - `WebSocketClient.connect(host:port:path:headers:configuration:)`: the client side (our terminal
 //   client, load tests) — `WebSocketClientHandshake` plus a Dispatch-driven socket transport,
 //   giving a `WebSocketConnection` in the client role.
