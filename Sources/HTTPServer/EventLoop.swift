@@ -61,7 +61,11 @@ final class EventLoop: @unchecked Sendable {
     private var running = true
     private var nextScan: UInt64 = 0
     private let scanInterval: UInt64
-    private let stopped = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private struct Exit {
+        var done = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let exit = Mutex(Exit())
 
     init(context: ServerContext) throws(HTTPServerError) {
         self.context = context
@@ -83,19 +87,28 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func post(_ message: LoopMessage) {
-        inbox.withLock { inbox in
-            guard !inbox.finished else {
-                // A connection handed over as this loop stopped: nobody will serve it.
-                if case .adopt(let fd, _, _, _) = message { close(fd) }
-                return
-            }
+        let late = inbox.withLock { inbox -> Bool in
+            guard !inbox.finished else { return true }
             inbox.messages.append(message)
-            guard !inbox.wakePending else { return }
+            guard !inbox.wakePending else { return false }
             inbox.wakePending = true
             // Written under the lock, so it can never hit the descriptor number after the loop closed it.
             // eventfd only fails when its counter would overflow, and then the loop is already awake.
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
+            return false
+        }
+        guard late else { return }
+        switch message {
+        case .adopt(let fd, _, _, _):
+            // A connection handed over as this loop stopped: nobody will serve it.
+            close(fd)
+        case .run(let work):
+            // The loop thread has ended, so its state is quiescent and the work may run here;
+            // dropping it would leave a `submit` or `stop` waiting forever.
+            work()
+        default:
+            break
         }
     }
 
@@ -106,7 +119,6 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// The thread body. Returns after `stop()`, having closed every connection.
     /// The thread body: serves until `stop()`. `group` is every loop of the server, this one included.
     func run(listener: Int32, group: [EventLoop]) {
         listenFD = listener
@@ -142,7 +154,10 @@ final class EventLoop: @unchecked Sendable {
         for case .adopt(let fd, _, _, _) in undelivered { close(fd) }
         close(wakeFD)
         close(epollFD)
-        stopped.withLock { $0 }?.resume()
+        exit.withLock { exit -> CheckedContinuation<Void, Never>? in
+            exit.done = true
+            return exit.waiter
+        }?.resume()
     }
 
     /// Releases the descriptors of a loop whose thread never started (a failed server start).
@@ -173,8 +188,11 @@ final class EventLoop: @unchecked Sendable {
     /// Ends the loop; returns once its thread has closed everything.
     func stop() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            stopped.withLock { $0 = continuation }
-            post(.run { [self] in running = false })
+            let done = exit.withLock { exit -> Bool in
+                if !exit.done { exit.waiter = continuation }
+                return exit.done
+            }
+            if done { continuation.resume() } else { post(.run { [self] in running = false }) }
         }
     }
 
