@@ -12,6 +12,7 @@ enum CommandDispatcher {
         RunCommand.self,
         ValidateCommand.self,
         DiffCommand.self,
+        SyncCommand.self,
         EmulatorCommand.self,
         VersionCommand.self,
     ]}
