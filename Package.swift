@@ -52,7 +52,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fabricsync-bench",
-            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing"],
+            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing", "GitSource"],
             swiftSettings: strict
         ),
 
