@@ -124,15 +124,39 @@ final class SecretHandlingTests: XCTestCase {
         }
     }
 
-    func testCredentialsWrittenIntoTheURLAreRedactedFromErrors() async throws {
+    func testCredentialsWrittenIntoTheURLAreSentAsAHeaderAndNeverShown() async throws {
+        let password = "hunter2-in-url"
+        try startServer(requiring: "Basic " + Data("fabric-bot:p@ss/\(password)".utf8).base64EncodedString())
+        let recording = try RecordingGit(folder: secrets)
+        let source = try GitRepositorySource(url: server.url("remote.git", userInfo: "fabric-bot:p%40ss%2F\(password)"),
+                                             cacheDirectory: cache.path, runner: recording.runner)
+        let watch = CommandLineWatch(lookingFor: password)
+
+        let checkout = try await source.sync()
+
+        XCTAssertEqual(watch.stop().sightings, [], "git passes the remote URL to its helper's command line")
+        XCTAssertEqual(source.url, server.url("remote.git"))
+        XCTAssertEqual(contents(checkout.directory + "/fabric/a.yaml"), switchYAML("leaf-01"))
+        assertNoLeak(contents(cache.path + "/repo.git/config") ?? "", password, "the cache's config")
+        for line in recording.commandLines { assertNoLeak(line, password, "git's command line") }
+    }
+
+    func testRefusedURLCredentialsAreNotShownInTheError() async throws {
         try startServer(requiring: "Bearer \(token)")
-        let url = server.url("remote.git", userInfo: "user:hunter2-in-url")
-        let source = try GitRepositorySource(url: url, cacheDirectory: cache.path)
+        let source = try GitRepositorySource(url: server.url("remote.git", userInfo: "user:hunter2-in-url"), cacheDirectory: cache.path)
 
         let error = await syncFailure(source)
 
         XCTAssertEqual(error?.code, .authenticationFailed)
         assertNoLeak(error?.message ?? "", "hunter2-in-url", "the error")
-        XCTAssertEqual(error?.message.hasPrefix("authentication to http://***@127.0.0.1:\(server.port)/remote.git failed: "), true, error?.message ?? "")
+        XCTAssertEqual(error?.message.hasPrefix("authentication to http://127.0.0.1:\(server.port)/remote.git failed: "), true, error?.message ?? "")
+    }
+
+    func testCredentialsInTheURLAndInFilesAreRefused() throws {
+        XCTAssertThrowsError(try GitRepositorySource(url: "https://u:p@host/r.git", cacheDirectory: cache.path,
+                                                     auth: GitAuth(http: .bearerToken(file: "/token")))) { error in
+            XCTAssertEqual((error as? GitSourceError)?.code, .invalidConfiguration)
+            XCTAssertFalse("\(error)".contains("u:p"))
+        }
     }
 }
