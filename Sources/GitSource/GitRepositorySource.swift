@@ -62,7 +62,7 @@ public actor GitRepositorySource {
     ///   - ref: a branch, a tag (`refs/heads/…`/`refs/tags/…` to be explicit) or a 40-hex commit.
     ///   - path: the subfolder of the repository to read (`--git-path`).
     ///   - cacheDirectory: a folder this source owns; created when missing.
-    ///   - extraEnvironment: added to every git run (tests use it to allow a transport).
+    ///   - extraEnvironment: added to every git run (`GIT_TRACE=1` while debugging, say).
     public init(url: String, ref: String = "main", path: String = "", cacheDirectory: String,
                 auth: GitAuth = .none, timeout: Duration = .seconds(120),
                 runner: any GitRunning = ProcessGitRunner(), extraEnvironment: [String: String] = [:]) throws(GitSourceError) {
@@ -138,7 +138,7 @@ public actor GitRepositorySource {
         }
         if let current, current.advertised == advertised,
            try await cache.refresh(current.workTree, commit: current.commit) {
-            return try accept(Current(commit: current.commit, advertised: advertised, workTree: current.workTree), cache: cache)
+            return try accept(Current(commit: current.commit, advertised: advertised, workTree: current.workTree))
         }
         let commit: String
         if let remoteRef {
@@ -149,12 +149,12 @@ public actor GitRepositorySource {
         }
         // A moved tag or a branch reset to where it was: same commit, the work tree can stay.
         if let current, current.commit == commit, try await cache.refresh(current.workTree, commit: commit) {
-            return try accept(Current(commit: commit, advertised: advertised, workTree: current.workTree), cache: cache)
+            return try accept(Current(commit: commit, advertised: advertised, workTree: current.workTree))
         }
         let workTree = try await cache.addWorkTree(at: commit)
         let checkout: GitCheckout
         do {
-            checkout = try accept(Current(commit: commit, advertised: advertised, workTree: workTree), cache: cache)
+            checkout = try accept(Current(commit: commit, advertised: advertised, workTree: workTree))
         } catch {
             cache.remove([workTree])
             throw error
@@ -164,7 +164,7 @@ public actor GitRepositorySource {
     }
 
     /// Checks the subfolder stays inside the work tree, then records the new state.
-    private func accept(_ next: Current, cache: GitRepositoryCache) throws(GitSourceError) -> GitCheckout {
+    private func accept(_ next: Current) throws(GitSourceError) -> GitCheckout {
         let result = checkout(of: next, changed: current?.commit != next.commit)
         let root = URL(fileURLWithPath: next.workTree).resolvingSymlinksInPath().path
         let target = URL(fileURLWithPath: result.directory).resolvingSymlinksInPath().path
