@@ -93,11 +93,7 @@ struct GitRepositoryCache: Sendable {
     }
 
     func notFound(_ reference: GitReference) -> GitSourceError {
-        let name = switch reference {
-        case .name(let name), .branch(let name), .tag(let name): name
-        case .commit(let sha): sha
-        }
-        return GitSourceError(.refNotFound, "ref '\(name)' not found in \(session.displayURL)")
+        GitSourceError(.refNotFound, "ref '\(reference.given)' not found in \(session.displayURL)")
     }
 
     /// Fetches one branch or tag, shallow, forced: a rewritten branch simply
