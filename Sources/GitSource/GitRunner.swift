@@ -102,7 +102,9 @@ public struct ProcessGitRunner: GitRunning {
         let collected = CollectedOutput()
         finished.enter()
         process.terminationHandler = { process in
-            collected.setStatus(process.terminationStatus)
+            // A signal is reported the way a shell would: 128 + its number.
+            let signalled = process.terminationReason == .uncaughtSignal
+            collected.setStatus(signalled ? 128 + process.terminationStatus : process.terminationStatus)
             finished.leave()
         }
         do {
@@ -110,6 +112,7 @@ public struct ProcessGitRunner: GitRunning {
         } catch {
             try? output.fileHandleForWriting.close() // deliberate: the pipes were never used; closing is tidying up
             try? errors.fileHandleForWriting.close()
+            finished.leave() // no termination will ever be reported
             completion(.failure(GitSourceError(.launchFailed, "cannot start \(executable): \(error.localizedDescription)")))
             return
         }

@@ -9,6 +9,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "websocket": runWebSocketBenchmark,
     "client": runClientBenchmark,
     "emulator": runEmulatorBenchmark,
+    "git": runGitBenchmark,
 ]
 
 let arguments = Array(Swift.CommandLine.arguments.dropFirst())
