@@ -49,7 +49,7 @@ let package = Package(
 
         .executableTarget(
             name: "fabricsync",
-            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket", "Notifications", "FabricController"],
+            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket", "Notifications", "FabricController", "GitSource"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue", "FabricDiff"], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications"], swiftSettings: strict),
+        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications", "GitSource"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue", "KubeEmulator", "KubeClient"], swiftSettings: strict),

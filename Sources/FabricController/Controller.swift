@@ -185,6 +185,7 @@ public actor Controller {
         }
         request.lastApplied = state.lastApplied
         request.previouslyInvalid = state.previouslyInvalid
+        request.sourceUnavailable = sourceError
         return request
     }
 }

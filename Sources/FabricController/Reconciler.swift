@@ -42,6 +42,9 @@ public struct Reconciler: Sendable {
         notifier.syncStarted(fabric.id, trigger: request.trigger, revision: request.revision, dryRun: options.dryRun)
         do {
             run.liveFabric = try? await home.fabric(namespace: fabric.namespace, name: fabric.name)  // cache read; a failure shows up at apply
+            if let problem = run.request.sourceUnavailable {
+                throw ReconcileFailure(ConditionReason.sourceUnavailable, "the source cannot be read; the last good revision stays applied: \(problem)")
+            }
             try checkValidation(&run)
             if run.request.removedFromSource {
                 try await deleteRemovedFabric(&run)

@@ -18,7 +18,7 @@ enum DiffCommand: Command {
         guard arguments.flag("offline") else {
             throw UsageError("diff against a live cluster is not available yet; use --offline")
         }
-        let source = try SourceFlags.load(arguments, console)
+        let source = try await SourceFlags.load(arguments, console)
         guard source.isValid else {
             console.error(source.issues.map(\.description).joined(separator: "\n"))
             return .failure

@@ -30,9 +30,8 @@ enum RunCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ console: Console) async throws -> ExitStatus {
         let log = ControllerLog(format: ControllerLog.Format(rawValue: arguments.string("log-format") ?? "text") ?? .text)
-        let root = try SourceFlags.root(arguments)
-        let sourceOptions = try SourceFlags.sourceOptions(arguments)
-        let initial = try? SourceLoader.load(root: root, options: sourceOptions)  // only to learn the namespaces the embedded cluster needs
+        let source = try SourceFlags.provider(arguments)
+        let initial = try? await source.load()  // only to learn the namespaces the embedded cluster needs; the controller reports failures
         let setup = try await ClusterSetup.connect(arguments, console, source: initial)
         let relay = ChangeRelay()
         let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
@@ -47,7 +46,7 @@ enum RunCommand: Command {
         configuration.concurrency = try arguments.int("concurrency", range: 1...256) ?? 4
         configuration.sourcePollInterval = try arguments.duration("source-poll-interval") ?? .seconds(2)
         configuration.reconciler = options
-        let controller = Controller(configuration: configuration, source: FolderSource(root: root, options: sourceOptions), home: cluster,
+        let controller = Controller(configuration: configuration, source: source, home: cluster,
                                     reconciler: reconciler, log: log)
         relay.attach(controller)
         cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)

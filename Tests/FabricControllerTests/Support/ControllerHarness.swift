@@ -37,7 +37,9 @@ final class ControllerHarness: @unchecked Sendable {
         }
     }
 
-    init(files: [String: String], driftPolicy: DriftPolicy = .correct, dryRun: Bool = false, pollInterval: Duration = .milliseconds(100)) async throws {
+    /// - Parameter source: where the controller reads from; nil: the harness's temp folder.
+    init(files: [String: String], driftPolicy: DriftPolicy = .correct, dryRun: Bool = false, pollInterval: Duration = .milliseconds(100),
+         source: (any SourceProvider)? = nil) async throws {
         emulator = try KubeEmulator()
         let url = try await emulator.start()
         try emulator.applyManifests(in: Self.packageRoot.appendingPathComponent("manifests/crds").path)
@@ -58,7 +60,7 @@ final class ControllerHarness: @unchecked Sendable {
         configuration.reconciler = options
         configuration.sourcePollInterval = pollInterval
         let sink = log
-        controller = Controller(configuration: configuration, source: FolderSource(root: folder.path, options: SourceOptions(git: nil)), home: cluster,
+        controller = Controller(configuration: configuration, source: source ?? FolderSource(root: folder.path, options: SourceOptions(git: nil)), home: cluster,
                                 reconciler: reconciler, log: ControllerLog(write: { line in sink.lines.withLock { $0.append(line) } }))
         relay.target.withLock { $0 = controller }
         cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
