@@ -13,6 +13,7 @@ enum CommandDispatcher {
         ValidateCommand.self,
         DiffCommand.self,
         SyncCommand.self,
+        ExportCommand.self,
         EmulatorCommand.self,
         VersionCommand.self,
     ]}
