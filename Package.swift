@@ -51,7 +51,7 @@ let package = Package(
         ),
 
         .testTarget(name: "FabricValueTests", dependencies: ["FabricValue"], swiftSettings: strict),
-        .testTarget(name: "FabricYAMLTests", dependencies: ["FabricYAML", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "FabricYAMLTests", dependencies: ["FabricYAML", "FabricValue"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"], swiftSettings: strict),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTPServer"], swiftSettings: strict),

@@ -3,7 +3,7 @@
 /// up by hash. Equality ignores order, as Kubernetes does for maps.
 ///
 /// Members live in two parallel arrays; a hash index by key is built only once
-/// an object outgrows `indexThreshold` keys. Most Kubernetes objects are many
+/// an object outgrows `indexThreshold` (32) keys. Most Kubernetes objects are many
 /// small maps (`metadata`, `labels`, a port), for which a short linear scan is
 /// faster than hashing and building a dictionary is most of the cost of
 /// reading them (measured by `fabricsync-bench yaml`).
@@ -13,7 +13,7 @@ public struct Object: Sendable, Hashable, Sequence {
     /// Position of each key, present only above `indexThreshold` keys.
     private var index: [String: Int]?
 
-    static let indexThreshold = 12
+    static let indexThreshold = 32
 
     public init() {}
 

@@ -30,6 +30,8 @@ struct DocumentBuilder: ~Copyable {
         var keyPosition = Position(line: 0, column: 0)
         /// Keys seen so far, once a mapping is too large for a linear duplicate scan.
         var keySet: Set<String>?
+        /// Levels of collections in this one so far, itself included.
+        var height = 1
     }
 
     private struct Anchor {
@@ -38,6 +40,8 @@ struct DocumentBuilder: ~Copyable {
         let marks: Int
         /// Nodes the anchored value expands to, aliases inside it included.
         let nodes: Int
+        /// Levels of collections in the anchored value (0 for a scalar).
+        let height: Int
     }
 
     /// A `<<` value waiting for its mapping to close, so written keys win.
@@ -50,9 +54,13 @@ struct DocumentBuilder: ~Copyable {
     let limits: YAMLLimits
     /// Nodes produced so far in the stream, aliases counted by what they expand to.
     private var nodeCount = 0
+    /// Marks copied for anchors so far in the stream.
+    private var anchoredMarks = 0
     private var table: MarkTable
     private var frames: [Frame] = []
     private var pendingKeys = PendingStack<String>()
+    /// A cheap fingerprint of each pending key, so the duplicate scan rarely compares strings.
+    private var pendingKeyPrints = PendingStack<UInt64>()
     private var pendingValues = PendingStack<Value>()
     private var pendingMerges: [Merge] = []
     private var anchors: [String: Anchor] = [:]
@@ -84,15 +92,16 @@ struct DocumentBuilder: ~Copyable {
     mutating func scalar(_ value: Value, anchor: String?, at position: Position) throws(YAMLError) {
         try count(1, at: position)
         let entry = table.entries.count
-        appendEntry(at: position, alias: -1)
-        if let anchor { register(anchor, value: value, from: entry, nodes: 1) }
+        appendEntry(at: position, alias: nil)
+        if let anchor { try register(anchor, value: value, from: entry, nodes: 1, height: 0, at: position) }
         attach(value, entry: entry, at: position)
         if !merging { return }
         try stashMerge(value, entry: entry, at: position)
     }
 
     /// A scalar in key position: `value` is already typed; `isMerge` for an untagged plain `<<`.
-    mutating func key(_ value: Value, isMerge: Bool, anchor: String?, at position: Position) throws(YAMLError) {
+    /// `fingerprint`: the key's `KeyFingerprint` when the reader has it from the bytes.
+    mutating func key(_ value: Value, fingerprint: UInt64? = nil, isMerge: Bool, anchor: String?, at position: Position) throws(YAMLError) {
         let key: String
         switch value {
         case .string(let s): key = s
@@ -104,12 +113,14 @@ struct DocumentBuilder: ~Copyable {
         }
         if let anchor {
             // A key's anchor has no place in the table; its marks are its own.
-            table.anchors.append([Entry(line: position.line, column: position.column, keyLine: position.line, keyColumn: position.column, size: 1, alias: -1)])
-            anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1)
+            table.anchors.append([Entry(line: position.line, column: position.column, keyLine: position.line, keyColumn: position.column)])
+            anchors[anchor] = Anchor(value: value, marks: table.anchors.count - 1, nodes: 1, height: 0)
         }
         if !isMerge {
-            try checkUnique(key, at: position)
+            let print = fingerprint ?? KeyFingerprint.of(key)
+            try checkUnique(key, print: print, at: position)
             pendingKeys.push(key)
+            pendingKeyPrints.push(print)
         }
         keyIsMerge = isMerge
         keyPosition = position
@@ -128,6 +139,11 @@ struct DocumentBuilder: ~Copyable {
             return
         }
         try count(anchor.nodes, at: position)
+        // An alias puts its anchor's whole depth where it stands.
+        if frames.count + anchor.height > limits.maximumDepth {
+            throw error("alias nests deeper than \(limits.maximumDepth) levels", at: position)
+        }
+        if anchor.height > 0 { raiseHeight(to: anchor.height + 1) }
         let entry = table.entries.count
         appendEntry(at: position, alias: Int32(anchor.marks))
         attach(anchor.value, entry: entry, at: position)
@@ -141,7 +157,7 @@ struct DocumentBuilder: ~Copyable {
         }
         try count(1, at: position)
         let entry = table.entries.count
-        appendEntry(at: position, alias: -1)
+        appendEntry(at: position, alias: nil)
         if !frames.isEmpty {
             frames[frames.count - 1].keyIsMerge = keyIsMerge
             frames[frames.count - 1].keyPosition = keyPosition
@@ -159,6 +175,7 @@ struct DocumentBuilder: ~Copyable {
         let value: Value
         if frame.isMapping {
             // Keys were checked for duplicates as they came.
+            pendingKeyPrints.removeAll(from: frame.keysStart)
             var object = Object(
                 uniqueKeys: pendingKeys.popArray(from: frame.keysStart),
                 values: pendingValues.popArray(from: frame.valuesStart))
@@ -172,9 +189,12 @@ struct DocumentBuilder: ~Copyable {
         } else {
             value = .array(pendingValues.popArray(from: frame.valuesStart))
         }
-        table.entries[frame.entry].size = Int32(table.entries.count - frame.entry)
+        table.entries[frame.entry].size = table.entries.count - frame.entry
         if let anchor = frame.anchor {
-            register(anchor, value: value, from: frame.entry, nodes: nodeCount - frame.nodesBefore)
+            let entry = table.entries[frame.entry]
+            try register(
+                anchor, value: value, from: frame.entry, nodes: nodeCount - frame.nodesBefore, height: frame.height,
+                at: Position(line: entry.line, column: entry.column))
         }
         // Back to the parent's state; `attach` says whether a key comes next.
         expectsKey = false
@@ -186,6 +206,7 @@ struct DocumentBuilder: ~Copyable {
             inMapping = false
             keyIsMerge = false
         }
+        raiseHeight(to: frame.height + 1)
         let entry = table.entries[frame.entry]
         let position = Position(line: entry.line, column: entry.column)
         attach(value, entry: frame.entry, at: position)
@@ -195,11 +216,16 @@ struct DocumentBuilder: ~Copyable {
     /// Hands back the finished document and resets for the next one.
     mutating func finishDocument(index: Int, documentStart: Position) -> YAMLDocument {
         let start = rootPosition ?? documentStart
+        // The table's buffer is kept for the next document; the document gets an exact copy.
+        var marks = MarkTable(file: file)
+        marks.entries = Array(table.entries)
+        marks.anchors = table.anchors
         let document = YAMLDocument(
             file: file, index: index, value: root ?? .null,
             start: SourceMark(file: file, line: Int(start.line), column: Int(start.column)),
-            marks: table)
-        table = MarkTable(file: file)
+            marks: marks)
+        table.entries.removeAll(keepingCapacity: true)
+        table.anchors = []
         anchors = [:]
         root = nil
         rootPosition = nil
@@ -219,22 +245,37 @@ struct DocumentBuilder: ~Copyable {
     }
 
     @inline(__always)
-    private mutating func appendEntry(at position: Position, alias: Int32) {
+    private mutating func appendEntry(at position: Position, alias: Int32?) {
         let key = inMapping ? keyPosition : position
         table.entries.append(Entry(
             line: position.line, column: position.column,
-            keyLine: key.line, keyColumn: key.column, size: 1, alias: alias))
+            keyLine: key.line, keyColumn: key.column, alias: alias))
     }
 
-    private mutating func register(_ name: String, value: Value, from entry: Int, nodes: Int) {
+    /// Keeps the anchored node's marks for its aliases. Nested anchors copy
+    /// overlapping marks, so the copies have a budget of their own.
+    private mutating func register(
+        _ name: String, value: Value, from entry: Int, nodes: Int, height: Int, at position: Position
+    ) throws(YAMLError) {
+        anchoredMarks += table.entries.count - entry
+        if anchoredMarks > limits.maximumNodes {
+            throw error("anchored nodes add up to more than \(limits.maximumNodes) (nested anchors counted); refusing to build it", at: position)
+        }
         table.anchors.append(Array(table.entries[entry...]))
-        anchors[name] = Anchor(value: value, marks: table.anchors.count - 1, nodes: nodes)
+        anchors[name] = Anchor(value: value, marks: table.anchors.count - 1, nodes: nodes, height: height)
     }
 
     /// Whether the value just attached belongs to a `<<` key.
     private var merging: Bool { inMapping && keyIsMerge }
 
     @inline(__always)
+    /// Records that the innermost open collection holds `height` levels.
+    private mutating func raiseHeight(to height: Int) {
+        guard !frames.isEmpty else { return }
+        let top = frames.count - 1
+        if frames[top].height < height { frames[top].height = height }
+    }
+
     private mutating func attach(_ value: Value, entry: Int, at position: Position) {
         if frames.isEmpty {
             root = value
@@ -265,19 +306,19 @@ struct DocumentBuilder: ~Copyable {
         }
     }
 
-    private mutating func checkUnique(_ key: String, at position: Position) throws(YAMLError) {
+    private mutating func checkUnique(_ key: String, print: UInt64, at position: Position) throws(YAMLError) {
         let top = frames.count - 1
         let start = frames[top].keysStart
         let written = pendingKeys.count - start
         var duplicate: Int?
-        if written < 16 {
-            for i in start..<pendingKeys.count where pendingKeys[i] == key {
+        if written < 32 {
+            for i in start..<pendingKeys.count where pendingKeyPrints[i] == print && pendingKeys[i] == key {
                 duplicate = i - start
                 break
             }
         } else {
             if frames[top].keySet == nil {
-                var seen = Set<String>(minimumCapacity: 32)
+                var seen = Set<String>(minimumCapacity: 64)
                 for i in start..<pendingKeys.count { seen.insert(pendingKeys[i]) }
                 frames[top].keySet = seen
             }
@@ -307,7 +348,7 @@ struct DocumentBuilder: ~Copyable {
                     let (itemEntries, itemRoot) = resolve(source, child)
                     mergeMembers(of: merged, entries: itemEntries, root: itemRoot, into: &object)
                 }
-                child += Int(source[child].size)
+                child += source[child].size
             }
         default:
             break
@@ -317,7 +358,7 @@ struct DocumentBuilder: ~Copyable {
     private mutating func mergeMembers(of merged: Object, entries: [Entry], root: Int, into object: inout Object) {
         var child = root + 1
         for (key, member) in merged {
-            let size = Int(entries[child].size)
+            let size = entries[child].size
             if !object.contains(key) {
                 object[key] = member
                 table.entries.append(contentsOf: entries[child..<child + size])
@@ -330,8 +371,8 @@ struct DocumentBuilder: ~Copyable {
     private func resolve(_ entries: [Entry], _ index: Int) -> ([Entry], Int) {
         var entries = entries
         var index = index
-        while entries[index].alias >= 0 {
-            entries = table.anchors[Int(entries[index].alias)]
+        while let alias = entries[index].alias {
+            entries = table.anchors[alias]
             index = 0
         }
         return (entries, index)
@@ -340,7 +381,7 @@ struct DocumentBuilder: ~Copyable {
     /// Where the `member`-th written key of `frame` is (merged members come later).
     private func keyPosition(ofMember member: Int, in frame: Frame) -> Position? {
         var child = frame.entry + 1
-        for _ in 0..<member { child += Int(table.entries[child].size) }
+        for _ in 0..<member { child += table.entries[child].size }
         guard child < table.entries.count else { return nil }
         return Position(line: table.entries[child].keyLine, column: table.entries[child].keyColumn)
     }

@@ -8,6 +8,7 @@ import FabricValue
 /// dictionary. An alias is one entry pointing at its anchor's entries, so an
 /// alias never copies marks. Lookups walk the decoded value beside the table.
 public struct MarkTable: Sendable {
+    /// 20 bytes a node.
     struct Entry: Sendable {
         /// The node's own position (1-based).
         var line: Int32
@@ -15,10 +16,25 @@ public struct MarkTable: Sendable {
         /// Where its key is written when the node is a mapping value; else its own position.
         var keyLine: Int32
         var keyColumn: Int32
-        /// Entries in the subtree, this one included.
-        var size: Int32
-        /// Index into `anchors` when this entry is an alias, else -1.
-        var alias: Int32
+        /// Entries in the subtree, this one included; for an alias (always one
+        /// entry) `-1 - i`, where `i` indexes the anchor's entries in `anchors`.
+        private var sizeOrAlias: Int32
+
+        init(line: Int32, column: Int32, keyLine: Int32, keyColumn: Int32, size: Int32 = 1, alias: Int32? = nil) {
+            self.line = line
+            self.column = column
+            self.keyLine = keyLine
+            self.keyColumn = keyColumn
+            self.sizeOrAlias = alias.map { -1 - $0 } ?? size
+        }
+
+        /// Entries to skip to reach the next sibling.
+        var size: Int {
+            get { sizeOrAlias < 0 ? 1 : Int(sizeOrAlias) }
+            set { sizeOrAlias = Int32(newValue) }
+        }
+
+        var alias: Int? { sizeOrAlias < 0 ? Int(-1 - sizeOrAlias) : nil }
     }
 
     var file: String = ""
@@ -68,8 +84,8 @@ public struct MarkTable: Sendable {
         var current = value
         for component in path.components {
             // An alias's children live in its anchor's entries.
-            while table[index].alias >= 0 {
-                table = anchors[Int(table[index].alias)]
+            while let alias = table[index].alias {
+                table = anchors[alias]
                 index = 0
             }
             let position: Int
@@ -87,7 +103,7 @@ public struct MarkTable: Sendable {
                 return found
             }
             var child = index + 1
-            for _ in 0..<position { child += Int(table[child].size) }
+            for _ in 0..<position { child += table[child].size }
             guard child < table.count else { return found }
             index = child
             current = next

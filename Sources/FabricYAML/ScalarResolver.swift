@@ -26,7 +26,7 @@ enum ScalarResolver {
         return .string(makeString(bytes))
     }
 
-    /// The words of go-yaml v2's resolve map, compared as up to eight bytes
+    /// The words of go-yaml v2's resolve map (at most five bytes), compared as bytes
     /// packed little-endian into an integer (plain scalars hold no NUL, so
     /// lengths cannot be confused).
     @inline(__always)
@@ -52,36 +52,32 @@ enum ScalarResolver {
         }
     }
 
-    /// The value of a scalar as go-yaml decodes it into an `interface{}`:
-    /// `tag` is libyaml's resolved tag (nil when none was written).
-    static func resolve(_ bytes: UnsafeBufferPointer<UInt8>, plain: Bool, tag: String?) -> Result<Value, TypingError> {
-        guard let tag else {
-            return .success(plain ? resolvePlain(bytes) : .string(makeString(bytes)))
-        }
+    /// The value of a tagged scalar as go-yaml decodes it into an `interface{}`;
+    /// `tag` is as libyaml resolved it (`tag:yaml.org,2002:int` for `!!int`).
+    static func resolve(_ bytes: UnsafeBufferPointer<UInt8>, tag: String) throws(TypingError) -> Value {
         let short = tag.hasPrefix(longTagPrefix) ? "!!" + tag.dropFirst(longTagPrefix.count) : tag
         switch short {
         case "!!str", "!!timestamp":
             // go-yaml keeps timestamp-looking values as strings in an interface{}.
-            return .success(.string(makeString(bytes)))
+            return .string(makeString(bytes))
         case "!!binary":
             guard let decoded = Base64.decode(bytes) else {
-                return .failure(TypingError(message: "!!binary value contains invalid base64 data"))
+                throw TypingError(message: "!!binary value contains invalid base64 data")
             }
-            return .success(.string(String(decoding: decoded, as: UTF8.self)))
+            return .string(String(decoding: decoded, as: UTF8.self))
         case "!!null", "!!bool", "!!int", "!!float":
             let resolved = resolvePlain(bytes)
             switch (short, resolved) {
             case ("!!null", .null), ("!!bool", .bool), ("!!int", .int), ("!!float", .double):
-                return .success(resolved)
+                return resolved
             case ("!!float", .int(let i)):
-                return .success(.double(Double(i)))
+                return .double(Double(i))
             default:
-                let text = makeString(bytes)
-                return .failure(TypingError(message: "cannot decode \(goTag(of: resolved)) `\(text)` as a \(short)"))
+                throw TypingError(message: "cannot decode \(goTag(of: resolved)) `\(makeString(bytes))` as a \(short)")
             }
         default:
             // Tags go-yaml cannot resolve (`!`, `!custom`, `!!map` on a scalar) leave the text as it is.
-            return .success(.string(makeString(bytes)))
+            return .string(makeString(bytes))
         }
     }
 

@@ -29,7 +29,7 @@ public struct YAMLDocument: Sendable {
     public func mark(for path: FieldPath) -> SourceMark { marks.valueMark(for: path, in: value) ?? start }
 
     /// Where the key of the member at `path` is written (`asn:` rather than
-    /// its value), for array items and the root where the value is; like
+    /// its value); for array items and the root, where the value is. Like
     /// `mark(for:)`, falls back to the nearest written ancestor.
     public func keyMark(for path: FieldPath) -> SourceMark { marks.keyMark(for: path, in: value) ?? start }
 }

@@ -18,15 +18,10 @@ public enum YAMLReader {
                 return .failure(YAMLError(mark: SourceMark(file: file, line: 1, column: 1), message: "cannot initialize the YAML parser (out of memory)"))
             }
             defer { yaml_parser_delete(parser) }
-            // libyaml wants a non-null pointer even for empty input.
-            let empty: [UInt8] = [0]
-            if buffer.isEmpty {
-                return empty.withUnsafeBufferPointer { e in
-                    yaml_parser_set_input_string(parser, e.baseAddress, 0)
-                    return Result { () throws(YAMLError) in try run(parser, buffer: buffer, file: file, limits: limits) }
-                }
-            }
-            yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
+            // libyaml asserts a non-null input pointer, even for no bytes.
+            let placeholder = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+            defer { placeholder.deallocate() }
+            yaml_parser_set_input_string(parser, buffer.baseAddress ?? UnsafePointer(placeholder), buffer.count)
             return Result { () throws(YAMLError) in try run(parser, buffer: buffer, file: file, limits: limits) }
         }
         return try result.get()
@@ -50,25 +45,9 @@ public enum YAMLReader {
             switch event.type {
             case YAML_SCALAR_EVENT:
                 let data = event.data.scalar
-                let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
-                let plain = data.style == YAML_PLAIN_SCALAR_STYLE
-                let tag = data.tag.map { String(cString: $0) }
-                let anchor = data.anchor.map { String(cString: $0) }
-                let value: Value
-                switch ScalarResolver.resolve(bytes, plain: plain, tag: tag) {
-                case .success(let v): value = v
-                case .failure(let failure): throw builder.error(failure.message, at: position)
-                }
-                if builder.expectsKey {
-                    let isMerge = bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
-                        && (plain && tag == nil || tag == ScalarResolver.longTagPrefix + "merge")
-                    try builder.key(value, isMerge: isMerge, anchor: anchor, at: position)
-                } else if bytes.isEmpty && plain && builder.isAtRoot {
-                    // An empty document is marked at its `---`, not after it.
-                    try builder.scalar(value, anchor: anchor, at: documentStart)
-                } else {
-                    try builder.scalar(value, anchor: anchor, at: position)
-                }
+                try scalar(
+                    UnsafeBufferPointer(start: data.value, count: data.length), tag: data.tag, anchor: data.anchor,
+                    plain: data.style == YAML_PLAIN_SCALAR_STYLE, at: position, documentStart: documentStart, into: &builder)
             case YAML_MAPPING_START_EVENT:
                 let anchor = event.data.mapping_start.anchor.map { String(cString: $0) }
                 try builder.startCollection(isMapping: true, anchor: anchor, at: position)
@@ -88,6 +67,38 @@ public enum YAMLReader {
             default:
                 break
             }
+        }
+    }
+
+    private static func scalar(
+        _ bytes: UnsafeBufferPointer<UInt8>, tag rawTag: UnsafeMutablePointer<UInt8>?, anchor rawAnchor: UnsafeMutablePointer<UInt8>?,
+        plain: Bool, at position: DocumentBuilder.Position, documentStart: DocumentBuilder.Position, into builder: inout DocumentBuilder
+    ) throws(YAMLError) {
+        var tag: String?
+        let value: Value
+        if let rawTag {
+            let written = String(cString: rawTag)
+            tag = written
+            do throws(ScalarResolver.TypingError) {
+                value = try ScalarResolver.resolve(bytes, tag: written)
+            } catch {
+                throw builder.error(error.message, at: position)
+            }
+        } else {
+            value = plain ? ScalarResolver.resolvePlain(bytes) : .string(ScalarResolver.makeString(bytes))
+        }
+        let anchor = rawAnchor.map { String(cString: $0) }
+        if builder.expectsKey {
+            let isMerge = bytes.count == 2 && bytes[0] == UInt8(ascii: "<") && bytes[1] == UInt8(ascii: "<")
+                && (plain && tag == nil || tag == ScalarResolver.longTagPrefix + "merge")
+            // A key that decoded to a string is its bytes; others are fingerprinted from their text.
+            let fingerprint: UInt64? = if case .string = value { KeyFingerprint.of(bytes) } else { nil }
+            try builder.key(value, fingerprint: fingerprint, isMerge: isMerge, anchor: anchor, at: position)
+        } else if bytes.isEmpty && plain && builder.isAtRoot {
+            // An empty document is marked at its `---`, not after it.
+            try builder.scalar(value, anchor: anchor, at: documentStart)
+        } else {
+            try builder.scalar(value, anchor: anchor, at: position)
         }
     }
 

@@ -6,7 +6,7 @@ import XCTest
 /// equality and hashing that ignore order.
 final class ObjectStorageTests: XCTestCase {
     func testSmallAndLargeObjectsBehaveAlike() {
-        for size in [0, 1, 5, 12, 13, 14, 40] {
+        for size in [0, 1, 5, 32, 33, 34, 80] {
             let keys = (0..<size).map { "key-\($0)" }
             var object = Object()
             for (i, key) in keys.enumerated() { object[key] = .int(Int64(i)) }
@@ -32,6 +32,23 @@ final class ObjectStorageTests: XCTestCase {
             XCTAssertEqual(reversed, object, "size \(size): order does not matter to equality")
             XCTAssertEqual(reversed.hashValue, object.hashValue, "size \(size): nor to hashing")
             XCTAssertEqual(Object(uniqueKeys: object.keys, values: object.values), object)
+        }
+    }
+
+    func testCopiesAreIndependent() {
+        for size in [3, 40] {
+            var original = Object()
+            for i in 0..<size { original["k\(i)"] = .int(Int64(i)) }
+            var copy = original
+            copy["k1"] = "changed"
+            copy["new"] = true
+            copy["k0"] = nil
+            XCTAssertEqual(original["k1"], 1, "size \(size)")
+            XCTAssertNil(original["new"])
+            XCTAssertEqual(original["k0"], 0)
+            XCTAssertEqual(original.count, size)
+            XCTAssertEqual(copy.count, size)
+            XCTAssertEqual(copy["k1"], "changed")
         }
     }
 

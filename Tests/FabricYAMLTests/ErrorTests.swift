@@ -17,6 +17,8 @@ final class ErrorTests: XCTestCase {
         (bytes("name: a\nkind: K\nname: b\n"), "3:1", "mapping key \"name\" already defined at line 1"),
         (bytes("m: {x: 1, x: 2}\n"), "1:11", "mapping key \"x\" already defined at line 1"),
         (bytes("yes: 1\ntrue: 2\n"), "2:1", "mapping key \"true\" already defined at line 1"),
+        // a mapping large enough that duplicates are found through a hash set
+        (bytes((0..<40).map { "k\($0): \($0)\n" }.joined() + "k7: again\n"), "41:1", "mapping key \"k7\" already defined at line 8"),
         (bytes("a: [1, 2\n"), "2:1", "did not find expected ',' or ']'"),
         (bytes("a: {b: 1\n"), "2:1", "did not find expected ',' or '}'"),
         (bytes("a: *nothing\n"), "1:4", "unknown anchor 'nothing' referenced"),
@@ -70,6 +72,23 @@ final class ErrorTests: XCTestCase {
         let input = [UInt8](repeating: UInt8(ascii: "#"), count: 50 << 20)
         let error = readError(input)
         XCTAssertEqual(error?.description, "bad.yaml:1:1: file is 52428800 bytes, over the 16777216-byte limit (--max-file-size)")
+    }
+
+    func testNestedAnchorsCannotMultiplyMemory() {
+        // Each of 200 nested anchors would keep its own copy of the 30,000 marks inside it.
+        let text = "- &a0 " + (1..<200).map { "[&a\($0) " }.joined() + "[" + Array(repeating: "1", count: 30_000).joined(separator: ",")
+            + String(repeating: "]", count: 200) + "\n"
+        let error = readError(Self.bytes(text))
+        XCTAssert(error?.message.contains("anchored nodes add up to more than 5000000") == true, String(describing: error))
+    }
+
+    func testAliasesCannotStackDepthBeyondTheLimit() {
+        // Each anchor is 200 levels deep and holds the previous one: 400 levels through one alias.
+        let deep = String(repeating: "[", count: 200) + "1" + String(repeating: "]", count: 200)
+        let chained = String(repeating: "[", count: 200) + "*a" + String(repeating: "]", count: 200)
+        let error = readError(Self.bytes("a: &a \(deep)\nb: &b \(chained)\n"))
+        XCTAssertEqual(error?.description, "bad.yaml:2:207: alias nests deeper than 256 levels")
+        XCTAssertNil(readError(Self.bytes("a: &a \(deep)\nb: [[*a]]\n")), "within the limit")
     }
 
     func testLimitsCanBeLoweredPerCall() {

@@ -75,4 +75,15 @@ final class PositionTests: XCTestCase {
         XCTAssertEqual(document.mark(for: path(.key("merged"), .key("image"))).description, "test.yaml:2:10")
         XCTAssertEqual(document.mark(for: path(.key("merged"), .key("ports"), .index(0))).description, "test.yaml:3:11")
     }
+
+    func testHandRecordedMarksAnswerForDocumentsBuiltWithoutTheReader() {
+        var marks = MarkTable()
+        marks.record(SourceMark(file: "hand.yaml", line: 1, column: 1), for: .root)
+        marks.record(SourceMark(file: "hand.yaml", line: 3, column: 3), for: FieldPath("spec"))
+        let document = YAMLDocument(
+            file: "hand.yaml", index: 0, value: ["spec": ["asn": 1]], start: SourceMark(file: "hand.yaml", line: 1, column: 1), marks: marks)
+        XCTAssertEqual(document.mark(for: FieldPath("spec", "asn")).description, "hand.yaml:3:3")
+        XCTAssertEqual(document.keyMark(for: FieldPath("spec")).description, "hand.yaml:3:3")
+        XCTAssertEqual(document.mark(for: FieldPath("other")).description, "hand.yaml:1:1")
+    }
 }

@@ -75,6 +75,20 @@ final class ScalarTypingTests: XCTestCase {
         }
     }
 
+    /// Float keys print as Go's `strconv.FormatFloat(k, 'g', -1, 32)`.
+    func testFloatKeysPrintAsGoPrintsThem() throws {
+        let cases: [(String, String)] = [
+            ("1.5", "1.5"), ("0.1", "0.1"), ("1.1", "1.1"), ("-2.5", "-2.5"), ("1e3", "1000"), ("123456.0", "123456"),
+            ("1234567.0", "1.234567e+06"), ("1e7", "1e+07"), ("16777217.0", "1.6777216e+07"), ("0.0001", "0.0001"),
+            ("0.00001", "1e-05"), ("1.5e-7", "1.5e-07"), ("0.0", "0"), (".inf", ".inf"), ("-.inf", "-.inf"), (".nan", ".nan"),
+            ("1e39", ".inf"),
+        ]
+        for (written, expected) in cases {
+            let value = try readValue("\(written): x\n")
+            XCTAssertEqual(value.objectValue?.keys, [expected], written)
+        }
+    }
+
     func testNonStringKeysBecomeTheirJSONText() throws {
         let value = try readValue("1: a\nyes: b\n0x10: d\n1.5: e\n1e3: f\n1e7: g\n~x: h\n'5': i\n-.inf: j\n2001-12-14: k\n")
         XCTAssertEqual(value.objectValue?.keys, ["1", "true", "16", "1.5", "1000", "1e+07", "~x", "5", "-.inf", "2001-12-14"])
