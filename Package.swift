@@ -6,7 +6,7 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "fabricsync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fabricsync", targets: ["fabricsync"]),
         .executable(name: "fabricsync-bench", targets: ["fabricsync-bench"]),
@@ -35,13 +35,21 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CEpoll", "FabricValue"], swiftSettings: strict),
         .target(name: "WebSocket", dependencies: ["HTTPServer"], swiftSettings: strict),
         .target(name: "FabricDiff", dependencies: ["FabricValue"], swiftSettings: strict),
-        .target(name: "FabricSource", dependencies: ["FabricValue", "FabricYAML"], swiftSettings: strict),
+        .target(name: "FabricSource", dependencies: ["FabricValue", "FabricYAML", "FabricDiff"], swiftSettings: strict),
         .target(name: "KubeClient", dependencies: ["CCurl", "FabricValue", "FabricYAML"], swiftSettings: strict),
         .target(name: "KubeEmulator", dependencies: ["FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
 
+        .target(name: "GitSource", swiftSettings: strict),
+        .target(name: "Notifications", dependencies: ["FabricValue", "HTTPServer", "WebSocket"], swiftSettings: strict),
+        .target(
+            name: "FabricController",
+            dependencies: ["FabricValue", "FabricSource", "FabricDiff", "KubeClient", "Notifications", "GitSource"],
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "fabricsync",
-            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket"],
+            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket", "Notifications", "FabricController"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -56,9 +64,12 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "WebSocketTests", dependencies: ["WebSocket", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "FabricDiffTests", dependencies: ["FabricDiff", "FabricValue"], swiftSettings: strict),
-        .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue", "FabricDiff"], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "fabricsyncTests", dependencies: ["FabricValue"], swiftSettings: strict),
+        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications"], swiftSettings: strict),
+        .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue"], swiftSettings: strict),
     ]
 )

@@ -6,6 +6,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "yaml": runYAMLBenchmark,
     "diff": runDiffBenchmark,
     "http": runHTTPBenchmark,
+    "websocket": runWebSocketBenchmark,
     "emulator": runEmulatorBenchmark,
 ]
 

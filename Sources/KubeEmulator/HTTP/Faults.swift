@@ -81,6 +81,9 @@ public final class FaultInjector: @unchecked Sendable {
 
     public func clearDelays() { lock.withLock { delays.removeAll() } }
 
+    /// Forgets the failures not yet used up.
+    public func clearFailures() { lock.withLock { failures.removeAll() } }
+
     public func reset() {
         lock.withLock {
             failures.removeAll()

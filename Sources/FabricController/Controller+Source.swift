@@ -1,0 +1,83 @@
+import FabricDiff
+import FabricSource
+import FabricValue
+
+extension Controller {
+    /// Reads the source and brings the fabric set up to date: new fabrics
+    /// are registered (startup run), changed ones get a `source_change` run,
+    /// and fabrics whose file left a non-empty source are deleted through
+    /// their finalizer. An unreadable or empty source deletes nothing.
+    func refreshSource() async {
+        lastPoll = .now
+        let next: LoadedSource
+        do {
+            next = try await source.load()
+            if sourceError != nil { log.info("source readable again") }
+            sourceError = nil
+        } catch {
+            let message = "\(error)"
+            if sourceError != message { log.error("source unavailable", [("error", .string(message))]) }
+            sourceError = message
+            return
+        }
+        let first = loaded == nil
+        let changedRevision = loaded?.revision != next.revision
+        loaded = next
+        guard first || changedRevision else { return }
+        if !next.issues.isEmpty {
+            log.warning("source has validation errors", [("count", .int(Int64(next.issues.count))), ("first", .string(next.issues[0].description))])
+        }
+
+        var seen = Set<String>()
+        for fabricSource in next.fabrics {
+            let id = fabricSource.fabric.id
+            seen.insert(id)
+            let signature = Self.signature(fabricSource)
+            var state = fabrics[id] ?? FabricState()
+            let isNew = fabrics[id]?.source == nil
+            let changed = state.signature != signature
+            state.source = fabricSource
+            state.removedLive = nil
+            state.signature = signature
+            fabrics[id] = state
+            let interval = Duration.seconds(fabricSource.fabric.sync.interval)
+            scheduler.register(id, interval: interval, now: elapsed)
+            if !isNew && changed { scheduler.trigger(id, .sourceChange, now: elapsed) }
+        }
+        await forgetRemovedFabrics(keeping: seen, sourceIsEmpty: next.fabrics.isEmpty)
+    }
+
+    /// Fabrics we applied before whose files are gone. Only when the source
+    /// still holds other fabrics: an empty or broken source deletes nothing.
+    private func forgetRemovedFabrics(keeping seen: Set<String>, sourceIsEmpty: Bool) async {
+        guard !sourceIsEmpty else {
+            if fabrics.values.contains(where: { $0.source != nil }) || !fabrics.isEmpty {
+                log.warning("the source holds no fabrics; nothing is deleted (an empty source never prunes)")
+            }
+            return
+        }
+        let live: [Value]
+        do { live = try await home.fabrics() } catch {
+            log.error("listing Fabrics failed", [("error", .string("\(error)"))])
+            return
+        }
+        for object in live where object.value(at: "metadata", "labels", "app.kubernetes.io/managed-by")?.stringValue == "fabricsync" {
+            guard let name = object.value(at: "metadata", "name")?.stringValue, let namespace = object.value(at: "metadata", "namespace")?.stringValue else { continue }
+            let id = namespace + "/" + name
+            guard !seen.contains(id) else { continue }
+            var state = fabrics[id] ?? FabricState()
+            guard state.removedLive == nil else { continue }
+            state.source = nil
+            state.removedLive = object
+            fabrics[id] = state
+            log.info("fabric left the source; deleting it", [("fabric", .string(id))])
+            scheduler.register(id, interval: .zero, now: elapsed)
+            scheduler.trigger(id, .sourceChange, now: elapsed)
+        }
+    }
+
+    /// What a fabric's source says, in a form that compares cheaply.
+    static func signature(_ source: FabricSource) -> [Value] {
+        [source.document.value] + source.members.map(\.object) + source.issues.map { .string($0.description) }
+    }
+}

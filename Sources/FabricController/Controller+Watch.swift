@@ -1,0 +1,62 @@
+import FabricDiff
+import FabricSource
+import FabricValue
+
+extension Controller {
+    public static let requestedAtAnnotation = "fabric.githedgehog.com/requestedAt"
+
+    /// What the watches saw. A member that no longer matches what we applied
+    /// is drift (reported now, corrected or left by the policy); a Fabric
+    /// whose spec changed, that was deleted, or whose `requestedAt` moved gets a run.
+    public func observe(_ change: ObservedChange) {
+        let object = change.object
+        if object["kind"]?.stringValue == Fabric.kind, object["apiVersion"]?.stringValue == Fabric.apiVersion {
+            observeFabric(change)
+        } else {
+            observeMember(change)
+        }
+    }
+
+    private func observeFabric(_ change: ObservedChange) {
+        let object = change.object
+        guard let name = object.value(at: "metadata", "name")?.stringValue, let namespace = object.value(at: "metadata", "namespace")?.stringValue else { return }
+        let id = namespace + "/" + name
+        guard fabrics[id] != nil else { return }
+        switch change {
+        case .modified(let old, let new):
+            let annotation = { (value: Value) in value.value(at: "metadata", "annotations", Self.requestedAtAnnotation) }
+            if annotation(old) != annotation(new), annotation(new) != nil {
+                scheduler.trigger(id, .manual, now: elapsed)
+            }
+            if old.value(at: "metadata", "generation") != new.value(at: "metadata", "generation") {
+                scheduler.trigger(id, .specChange, now: elapsed)
+            }
+            if old.value(at: "metadata", "deletionTimestamp") == nil, new.value(at: "metadata", "deletionTimestamp") != nil {
+                scheduler.trigger(id, .specChange, now: elapsed)
+            }
+        case .deleted:
+            // Still in the source: it comes back on the next run.
+            if fabrics[id]?.source != nil { scheduler.trigger(id, .drift, now: elapsed) }
+        case .added:
+            break
+        }
+    }
+
+    private func observeMember(_ change: ObservedChange) {
+        let object = change.object
+        let labels = object.value(at: "metadata", "labels")
+        guard let owner = labels?[OwnershipLabels.name]?.stringValue, let ownerNamespace = labels?[OwnershipLabels.namespace]?.stringValue,
+              let id = ObjectID(object: object) else { return }
+        let fabricID = ownerNamespace + "/" + owner
+        guard let desired = fabrics[fabricID]?.lastApplied[id.inventoryID], running[fabricID] == nil else { return }
+        let fields: [String]
+        switch change {
+        case .deleted: fields = ["(deleted)"]
+        case .added(let live), .modified(_, let live): fields = ObjectDiff.compare(desired: desired, live: live).map(\.path)
+        }
+        guard !fields.isEmpty else { return }
+        reconciler.notifier.driftDetected(fabricID, objects: [(id.inventoryID, fields)], policy: reconciler.options.driftPolicy)
+        log.info("drift detected", [("fabric", .string(fabricID)), ("object", .string(id.description)), ("fields", .string(fields.joined(separator: ",")))])
+        scheduler.trigger(fabricID, .drift, now: elapsed)
+    }
+}

@@ -1,1 +1,0 @@
-// Placeholder; the module is built in its own issue.

@@ -1,0 +1,51 @@
+import ArgumentParsing
+import FabricSource
+import FabricValue
+import Foundation
+import KubeClient
+import KubeEmulator
+
+/// How `run` and `diff` reach a cluster: the embedded emulator, or
+/// `--kubeconfig`, `$KUBECONFIG`, in-cluster, `~/.kube/config` in that order.
+struct ClusterSetup {
+    var client: KubeClient
+    var emulator: KubeEmulator?
+
+    static let options: [OptionSpec] = [
+        .value("kubeconfig", "PATH", help: "Kubeconfig to use (else $KUBECONFIG, in-cluster, ~/.kube/config)."),
+        .value("context", "NAME", help: "Kubeconfig context to use."),
+        .flag("embedded-cluster", help: "Start the in-process Kubernetes API emulator, install manifests/crds/ into it, and use it."),
+        .value("embedded-kubeconfig", "PATH", help: "Where to write the embedded cluster's kubeconfig.", default: ".fabricsync/kubeconfig"),
+        .value("embedded-listen", "HOST:PORT", help: "Where the embedded cluster listens.", default: "127.0.0.1:0"),
+        .value("crds", "DIR", help: "CRDs installed into the embedded cluster.", default: "manifests/crds"),
+    ]
+
+    static func connect(_ arguments: ParsedArguments, _ console: Console, source: LoadedSource?) async throws -> ClusterSetup {
+        guard arguments.flag("embedded-cluster") else {
+            let config = try ClusterConfigLoader(explicitPath: arguments.string("kubeconfig"), context: arguments.string("context")).load()
+            return ClusterSetup(client: KubeClient(config: config), emulator: nil)
+        }
+        let listen = arguments.string("embedded-listen") ?? "127.0.0.1:0"
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw UsageError("invalid value '\(listen)' for --embedded-listen: expected HOST:PORT")
+        }
+        let emulator = try KubeEmulator(configuration: .init(host: String(listen[..<colon]), port: port))
+        let url = try await emulator.start()
+        let crds = arguments.string("crds") ?? "manifests/crds"
+        let installed = try emulator.applyManifests(in: crds)
+        // The Fabrics' own namespaces are the user's to create in a real
+        // cluster; the demo creates them so it runs with no set-up.
+        var namespaces = Set((source?.fabrics ?? []).map(\.fabric.namespace))
+        namespaces.insert("default")
+        let path = URL(fileURLWithPath: arguments.string("embedded-kubeconfig") ?? ".fabricsync/kubeconfig").standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try emulator.writeKubeconfig(to: path)
+        let client = KubeClient(config: ClusterConfig(server: url.absoluteString))
+        for namespace in namespaces.sorted() {
+            _ = try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+        }
+        console.error("embedded cluster listening on \(url.absoluteString) (\(installed.count) CRDs installed from \(crds))")
+        console.out("export KUBECONFIG=\(path)\n")
+        return ClusterSetup(client: client, emulator: emulator)
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParsing
+import FabricController
+import FabricDiff
+import FabricSource
+import Foundation
+import KubeClient
+import Notifications
+
+enum RunCommand: Command {
+    static let spec = CommandSpec(
+        name: "run",
+        abstract: "Keep a cluster matching the fabrics in a source.",
+        discussion: """
+        With --once: reconcile every fabric once, print a summary, exit 0 when every enabled fabric is Ready, 1 otherwise.
+        With --dry-run: plan and check with server-side dry-run; write nothing, not even status.
+        """,
+        options: SourceFlags.options + ClusterSetup.options + [
+            .flag("once", help: "Reconcile every fabric once and exit."),
+            .flag("dry-run", help: "Write nothing; show what would change."),
+            .value("concurrency", "N", help: "Fabrics reconciled in parallel.", default: "4"),
+            .value("drift-policy", "POLICY", help: "correct: put drift back; report: only report it.", default: "correct", choices: ["correct", "report"]),
+            .value("source-poll-interval", "DURATION", help: "How often the source folder is re-read for changes.", default: "2s"),
+            .value("shutdown-grace", "DURATION", help: "How long in-flight reconciles may finish after SIGTERM.", default: "30s"),
+            .value("log-format", "FORMAT", help: "Log line format.", default: "text", choices: ["text", "json"]),
+            .value("replay-buffer", "N", help: "Notification events kept for resume.", default: "10000"),
+        ]
+    )
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) async throws -> ExitStatus {
+        let log = ControllerLog(format: ControllerLog.Format(rawValue: arguments.string("log-format") ?? "text") ?? .text)
+        let root = try SourceFlags.root(arguments)
+        let sourceOptions = try SourceFlags.sourceOptions(arguments)
+        let initial = try? SourceLoader.load(root: root, options: sourceOptions)  // only to learn the namespaces the embedded cluster needs
+        let setup = try await ClusterSetup.connect(arguments, console, source: initial)
+        let relay = ChangeRelay()
+        let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
+        defer { cluster.close() }
+        let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, now: { Date().timeIntervalSince1970 })
+
+        var options = Reconciler.Options()
+        options.dryRun = arguments.flag("dry-run")
+        options.driftPolicy = DriftPolicy(rawValue: arguments.string("drift-policy") ?? "correct") ?? .correct
+        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { _ in .cluster(cluster) })
+        var configuration = Controller.Configuration()
+        configuration.concurrency = try arguments.int("concurrency", range: 1...256) ?? 4
+        configuration.sourcePollInterval = try arguments.duration("source-poll-interval") ?? .seconds(2)
+        configuration.reconciler = options
+        let controller = Controller(configuration: configuration, source: FolderSource(root: root, options: sourceOptions), home: cluster,
+                                    reconciler: reconciler, log: log)
+        relay.attach(controller)
+        cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
+
+        if arguments.flag("once") || options.dryRun {
+            let reports = await controller.reconcileEveryFabricOnce()
+            if options.dryRun {
+                for report in reports { if let plan = report.plan { console.out("# fabric \(report.fabricID)\n" + PlanPrinter.text(plan)) } }
+            }
+            console.out(RunSummary.table(reports))
+            await setup.emulator?.shutdown()
+            return RunSummary.allReady(reports) ? .success : .changesOrNotReady
+        }
+
+        let signals = TerminationSignals()
+        let loop = Task { await controller.run() }
+        let signal = await signals.next()
+        log.info("shutting down", [("signal", .int(Int64(signal)))])
+        await controller.drain(grace: try arguments.duration("shutdown-grace") ?? .seconds(30))
+        loop.cancel()
+        await setup.emulator?.shutdown()
+        return .success
+    }
+}
+
+/// Hands watch events to the controller, which exists only after the cluster
+/// whose watches produce them.
+final class ChangeRelay: @unchecked Sendable {
+    private let lock = NSLock()
+    private var controller: Controller?
+
+    func attach(_ controller: Controller) { lock.withLock { self.controller = controller } }
+
+    func forward(_ change: ObservedChange) {
+        guard let controller = lock.withLock({ controller }) else { return }
+        Task { await controller.observe(change) }
+    }
+}
+
+enum RunSummary {
+    static func table(_ reports: [ReconcileReport]) -> String {
+        var rows = [["FABRIC", "READY", "STATUS", "CREATED", "UPDATED", "UNCHANGED", "PRUNED", "FAILED", "DURATION", "MESSAGE"]]
+        for report in reports {
+            let c = report.counts
+            rows.append([report.fabricID, report.ready ? "True" : "False", report.syncStatus.rawValue, "\(c.created)", "\(c.updated)", "\(c.unchanged)",
+                         "\(c.pruned)", "\(c.failed)", FabricStatusBuilder.durationText(report.duration), report.message])
+        }
+        let widths = (0..<rows[0].count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in index < widths.count ? cell + String(repeating: " ", count: widths[index] - cell.count + 2) : cell }.joined()
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Every enabled fabric Ready (a disabled one is fine as it is).
+    static func allReady(_ reports: [ReconcileReport]) -> Bool {
+        reports.allSatisfy { $0.ready || $0.outcome == .disabled }
+    }
+}

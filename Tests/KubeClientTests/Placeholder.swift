@@ -1,5 +1,0 @@
-import XCTest
-
-final class KubeClientPlaceholder: XCTestCase {
-    func testModuleBuilds() {}
-}
