@@ -226,5 +226,20 @@ final class KubectlConformanceTests: XCTestCase {
         try await kubectl("apply", "--server-side", "-k", crds.path)
         let established = try await kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=20s")
         XCTAssertTrue(established.stdout.contains("condition met"), established.stdout)
+
+        let install = root.appendingPathComponent("manifests")
+        try await kubectl("apply", "--server-side", "-k", install.path)
+        let deployments = try await kubectl("get", "deployments", "-n", "fabricsync-system", "-o", "name")
+        XCTAssertFalse(deployments.stdout.isEmpty, "the Deployment was stored")
+        let dryRun = try await kubectl("apply", "--server-side", "--dry-run=server", "-k", install.path)
+        XCTAssertTrue(dryRun.stdout.contains("(server dry run)"), dryRun.stdout)
+
+        let examples = root.appendingPathComponent("examples/fabrics/dc1")
+        guard FileManager.default.fileExists(atPath: examples.path) else { return }
+        try await kubectl("create", "namespace", "hedgehog-system", expectSuccess: false)
+        let applied = try await kubectl("apply", "--server-side", "-R", "-f", examples.path)
+        XCTAssertTrue(applied.stdout.contains("serverside-applied"), applied.stdout)
+        let switches = try await kubectl("get", "switches", "-A", "-o", "yaml")
+        XCTAssertTrue(switches.stdout.contains("kind: Switch"), switches.stdout)
     }
 }
