@@ -34,7 +34,8 @@ public actor Controller {
     var loaded: LoadedSource?
     var sourceError: String?
     var fabrics: [String: FabricState] = [:]
-    var running: [String: Task<Void, Never>] = [:]
+    var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
+    var nextToken = 0
     var stopping = false
     let origin = ContinuousClock.now
     var lastPoll: ContinuousClock.Instant?
@@ -95,14 +96,21 @@ public actor Controller {
     /// Stops taking work and waits up to `grace` for in-flight reconciles.
     public func drain(grace: Duration) async {
         stopping = true
-        let tasks = Array(running.values)
         let deadline = ContinuousClock.now + grace
-        for task in tasks {
-            while running.values.contains(where: { $0 == task }) && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))  // polling the running set; cancellation only shortens the wait
-            }
+        while !running.isEmpty && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))  // polling the running set; cancellation only shortens the wait
         }
-        for task in running.values { task.cancel() }
+        abandonInFlight()
+    }
+
+    /// Leadership lost: stop at once. In-flight reconciles are cancelled and
+    /// counted as failed, so the next leader (maybe us again) retries them.
+    public func abandonInFlight() {
+        for (fabric, run) in running {
+            run.task.cancel()
+            scheduler.finished(fabric, succeeded: false, now: elapsed)
+        }
+        running.removeAll()
     }
 
     /// A manual sync (REST, `fabricsync sync`, the requestedAt annotation).
@@ -130,13 +138,17 @@ public actor Controller {
             return
         }
         let reconciler = self.reconciler
-        running[run.fabric] = Task {
+        nextToken += 1
+        let token = nextToken
+        running[run.fabric] = (token, Task {
             let report = await reconciler.reconcile(request)
-            self.completed(report)
-        }
+            self.completed(report, token: token)
+        })
     }
 
-    private func completed(_ report: ReconcileReport) {
+    private func completed(_ report: ReconcileReport, token: Int) {
+        // A run abandoned when leadership was lost has been accounted for already.
+        guard running[report.fabricID]?.token == token else { return }
         running[report.fabricID] = nil
         reconcilesTotal += 1
         remember(report)

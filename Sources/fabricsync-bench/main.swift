@@ -7,6 +7,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "diff": runDiffBenchmark,
     "http": runHTTPBenchmark,
     "websocket": runWebSocketBenchmark,
+    "client": runClientBenchmark,
     "emulator": runEmulatorBenchmark,
 ]
 

@@ -23,6 +23,8 @@ enum RunCommand: Command {
             .value("shutdown-grace", "DURATION", help: "How long in-flight reconciles may finish after SIGTERM.", default: "30s"),
             .value("log-format", "FORMAT", help: "Log line format.", default: "text", choices: ["text", "json"]),
             .value("replay-buffer", "N", help: "Notification events kept for resume.", default: "10000"),
+            .flag("leader-elect", help: "Reconcile only while holding the leader Lease (for more than one replica)."),
+            .value("leader-election-namespace", "NS", help: "Namespace of the leader Lease (default: $POD_NAMESPACE, else the kubeconfig's namespace)."),
         ]
     )
 
@@ -61,13 +63,60 @@ enum RunCommand: Command {
         }
 
         let signals = TerminationSignals()
-        let loop = Task { await controller.run() }
-        let signal = await signals.next()
-        log.info("shutting down", [("signal", .int(Int64(signal)))])
-        await controller.drain(grace: try arguments.duration("shutdown-grace") ?? .seconds(30))
-        loop.cancel()
+        let grace = try arguments.duration("shutdown-grace") ?? .seconds(30)
+        if arguments.flag("leader-elect") {
+            let elector = LeaderElection.elector(arguments, client: setup.client, log: log)
+            let loop = LoopHolder()
+            let campaign = Task {
+                await elector.run { leading in
+                    if leading {
+                        loop.start { await controller.run() }
+                    } else {
+                        loop.stop()
+                        await controller.abandonInFlight()
+                    }
+                }
+            }
+            let signal = await signals.next()
+            log.info("shutting down", [("signal", .int(Int64(signal)))])
+            campaign.cancel()
+            await controller.drain(grace: grace)
+            loop.stop()
+            await elector.release()
+        } else {
+            let loop = Task { await controller.run() }
+            let signal = await signals.next()
+            log.info("shutting down", [("signal", .int(Int64(signal)))])
+            await controller.drain(grace: grace)
+            loop.cancel()
+        }
         await setup.emulator?.shutdown()
         return .success
+    }
+}
+
+/// The controller's loop while this process leads.
+final class LoopHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    func start(_ body: @escaping @Sendable () async -> Void) {
+        lock.withLock {
+            task?.cancel()
+            task = Task { await body() }
+        }
+    }
+
+    func stop() { lock.withLock { task?.cancel(); task = nil } }
+}
+
+enum LeaderElection {
+    static func elector(_ arguments: ParsedArguments, client: KubeClient, log: ControllerLog) -> LeaderElector {
+        let environment = ProcessInfo.processInfo.environment
+        let namespace = arguments.string("leader-election-namespace") ?? environment["POD_NAMESPACE"] ?? client.config.namespace
+        let identity = environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let pod = environment["POD_NAME"].map { (namespace: environment["POD_NAMESPACE"] ?? namespace, name: $0) }
+        return LeaderElector(client: client, namespace: namespace, rules: LeaderElectionRules(identity: identity), pod: pod, log: log)
     }
 }
 

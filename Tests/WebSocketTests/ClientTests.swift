@@ -23,6 +23,32 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(closure, WebSocketClosure(code: .normalClosure, reason: "done", initiatedByPeer: false))
     }
 
+    func testManyConcurrentClientsEachGetTheirOwnEchoesInOrder() async throws {
+        let server = try await EchoServer.start()
+        let port = server.port
+        let ordered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for client in 0..<100 {
+                group.addTask {
+                    let connection = try await WebSocketClient.connect(host: "127.0.0.1", port: port, path: "/ws")
+                    let sent = (0..<20).map { "client \(client) message \($0)" }
+                    for text in sent { try await connection.send(text: text) }
+                    var received: [WebSocketMessage] = []
+                    for await message in connection.messages {
+                        received.append(message)
+                        // Keep iterating after the close: that is what reads the server's answer.
+                        if received.count == sent.count { connection.close() }
+                    }
+                    let closure = await connection.closed()
+                    return received == sent.map { .text($0) } && closure.code == .normalClosure
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        await server.stop()
+        XCTAssertEqual(ordered.count, 100)
+        XCTAssertTrue(ordered.allSatisfy { $0 }, "every client saw exactly its own messages, in order")
+    }
+
     func testSeesTheServersCloseCode() async throws {
         let server = try await EchoServer.start()
         let client = try await WebSocketClient.connect(host: "127.0.0.1", port: server.port, path: "/ws")
@@ -55,6 +81,30 @@ final class ClientTests: XCTestCase {
         } catch {
             XCTAssertEqual(error.code, "connect")
         }
+    }
+
+    func testTrySendReportsAServerThatStopsReading() async throws {
+        var router = Router()
+        router.get("/ws") { request in
+            // Never reads: the server's bounded input pauses the socket and TCP pushes back on the client.
+            WebSocketConnection.upgrade(request, configuration: WebSocketConfiguration(idleTimeout: .seconds(3), closeTimeout: .seconds(1))) { connection, _ in
+                _ = await connection.closed()
+            }
+        }
+        let server = try await LoopbackTestServer.start(router)
+        let client = try await WebSocketClient.connect(host: "127.0.0.1", port: server.port, path: "/ws")
+        let chunk = WebSocketMessage.binary([UInt8](repeating: 7, count: 64 * 1024))
+        var sent = 0
+        var result = client.trySend(chunk)
+        while result == .sent, sent < 10_000 {
+            sent += 1
+            result = client.trySend(chunk)
+        }
+        guard case .peerIsSlow(let buffered) = result else { return XCTFail("expected the peer to be slow after \(sent) messages, got \(result)") }
+        XCTAssertGreaterThan(buffered, 0)
+        XCTAssertLessThan(sent, 10_000)
+        client.close()
+        await server.stop()
     }
 
     func testInteroperatesWithPythonsWebsocketsServer() async throws {

@@ -30,6 +30,7 @@ public final class Informer: Sendable {
         var resourceVersion: String?
         var lists = 0
         var watches = 0
+        var synced = false
     }
 
     /// - Parameter namespace: nil watches all namespaces.
@@ -49,6 +50,8 @@ public final class Informer: Sendable {
     /// How many lists (the first and every relist) and watches were made.
     public var listCount: Int { state.withLock { $0.lists } }
     public var watchCount: Int { state.withLock { $0.watches } }
+    /// True once the first list has filled the store (the controller waits for this before trusting the cache).
+    public var hasSynced: Bool { state.withLock { $0.synced } }
 
     /// Runs until the calling task is cancelled, awaiting `handler` for each event in order.
     public func run(_ handler: @Sendable (InformerEvent) async -> Void) async {
@@ -89,7 +92,10 @@ public final class Informer: Sendable {
         let list = try await client.list(apiVersion: apiVersion, kind: kind, namespace: namespace, allNamespaces: namespace == nil,
                                          labelSelector: labelSelector, pageSize: pageSize)
         for event in store.replace(with: list.items) { await handler(event) }
-        state.withLock { $0.resourceVersion = list.resourceVersion }
+        state.withLock {
+            $0.resourceVersion = list.resourceVersion
+            $0.synced = true
+        }
         await handler(.synced(resourceVersion: list.resourceVersion))
     }
 
