@@ -79,6 +79,11 @@ struct EmulatorAPI: Sendable {
             }
             return .json(document)
         }
+        let segments = request.path.split(separator: "/")
+        if segments.count == 2, segments[0] == "apis", request.method == .GET,
+           let group = Discovery.group(store.resourceTypes, name: String(segments[1])) {
+            return .json(group)
+        }
         guard let resourcePath else { throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource") }
         guard let plural = resourcePath.plural else {
             guard request.method == .GET else { throw APIError.methodNotAllowed("the server does not allow this method on the requested resource") }
