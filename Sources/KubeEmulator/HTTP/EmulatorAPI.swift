@@ -62,6 +62,13 @@ struct EmulatorAPI: Sendable {
             return .text("ok")
         case "/version":
             return .json(Discovery.version)
+        case "/":
+            var paths = ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"]
+            for (group, versions) in Discovery.groupVersions(store.resourceTypes) where !group.isEmpty {
+                paths.append("/apis/\(group)")
+                paths += versions.map { "/apis/\(group)/\($0)" }
+            }
+            return .json(["paths": .array(paths.sorted().map(Value.string))])
         case "/api", "/api/", "/apis", "/apis/":
             return Discovery.groups(store.resourceTypes, core: request.path.hasPrefix("/api/") || request.path == "/api",
                                     accept: request.headers["Accept"] ?? "", serverAddress: serverAddress())
