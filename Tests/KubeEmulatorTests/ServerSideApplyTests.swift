@@ -110,7 +110,12 @@ final class ServerSideApplyTests: XCTestCase {
 
     func testApplyNeedsAFieldManager() throws {
         let store = try storeWithFabrics()
-        assertAPIError(try apply(store, fabric(), as: WriteOptions()), code: 400, reason: "BadRequest")
+        assertAPIError(try apply(store, fabric(), as: WriteOptions()), code: 422, reason: "Invalid") { error in
+            XCTAssertEqual(error.message, "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+            XCTAssertEqual(error.kind, "PatchOptions")
+        }
+        assertAPIError(try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: [:], patchType: .merge,
+                                       options: WriteOptions(force: true)), code: 422, reason: "Invalid")
     }
 
     func testApplyToStatusOwnsOnlyStatus() throws {

@@ -39,6 +39,11 @@ extension EmulatorStore {
         lock.lock()
         defer { lock.unlock() }
         if patchType == .apply { return try apply(type, namespace: namespace, name: name, config: patch, subresource: subresource, options: options) }
+        if options.force {
+            throw APIError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [
+                APIError.Cause(reason: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch", field: "force"),
+            ])
+        }
         if patchType == .strategicMerge && type.isCustom { throw APIError.unsupportedPatchType() }
         let old = try existing(type, namespace, name)
         let current = converted(old, to: type)
@@ -59,7 +64,9 @@ extension EmulatorStore {
     private func apply(_ type: ResourceType, namespace: String?, name: String, config: Value, subresource: String?,
                        options: WriteOptions) throws(APIError) -> WriteResult {
         guard let manager = options.fieldManager, !manager.isEmpty else {
-            throw APIError.badRequest("PATCH \(type.plural) \(name): fieldManager is required for apply requests")
+            throw APIError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [
+                APIError.Cause(reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager"),
+            ])
         }
         var config = try checkedBody(config, type: type, namespace: namespace, urlName: name)
         var warnings: [String] = []
