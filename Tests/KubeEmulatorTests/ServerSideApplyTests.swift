@@ -53,8 +53,17 @@ final class ServerSideApplyTests: XCTestCase {
         let store = try storeWithFabrics()
         _ = try apply(store, fabric(spec: ["asn": 65000]))
         assertAPIError(try apply(store, fabric(spec: ["asn": 65001]), as: WriteOptions(fieldManager: "kubectl")), code: 409, reason: "Conflict") { error in
-            XCTAssertEqual(error.message, "Apply failed with 1 conflict: conflict with \"fabricsync\" using wiring.githedgehog.com/v1alpha2: .spec.asn")
-            XCTAssertEqual(error.causes, [APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \"fabricsync\" using wiring.githedgehog.com/v1alpha2", field: ".spec.asn")])
+            XCTAssertEqual(error.message, "Apply failed with 1 conflict: conflict with \"fabricsync\": .spec.asn")
+            XCTAssertEqual(error.causes, [APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \"fabricsync\"", field: ".spec.asn")])
+        }
+    }
+
+    func testSeveralConflictsAreListedByManager() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 1, "spineCount": 2]))
+        assertAPIError(try apply(store, fabric(spec: ["asn": 2, "spineCount": 3]), as: WriteOptions(fieldManager: "kubectl")), code: 409, reason: "Conflict") { error in
+            XCTAssertEqual(error.message, "Apply failed with 2 conflicts: conflicts with \"fabricsync\":\n- .spec.asn\n- .spec.spineCount")
+            XCTAssertEqual(error.causes.map(\.field), [".spec.asn", ".spec.spineCount"])
         }
     }
 

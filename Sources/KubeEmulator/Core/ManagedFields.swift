@@ -198,10 +198,11 @@ enum FieldOwnership {
     }
 
     private static func conflictError(_ conflicts: [(path: FieldSet.Path, entry: ManagedFieldsEntry)], resource: GroupResource, name: String) -> APIError {
+        // As the API server prints managers: an Update manager with the version it wrote, an Apply manager by name.
         func describe(_ entry: ManagedFieldsEntry) -> String {
             var text = "\"\(entry.manager)\""
             if !entry.subresource.isEmpty { text += " with subresource \"\(entry.subresource)\"" }
-            return text + " using \(entry.apiVersion)"
+            return entry.isApply ? text : text + " using \(entry.apiVersion)"
         }
         let causes = conflicts.map { APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \(describe($0.entry))", field: render($0.path)) }
         var message: String
