@@ -127,6 +127,15 @@ final class ServerSideApplyTests: XCTestCase {
                                        options: WriteOptions(force: true)), code: 422, reason: "Invalid")
     }
 
+    func testAppliedConfigurationsMayNotCarryManagedFields() throws {
+        let store = try storeWithFabrics()
+        var body = fabric()
+        body["metadata"]?["managedFields"] = [["manager": "x"]]
+        assertAPIError(try apply(store, body), code: 400, reason: "BadRequest") { error in
+            XCTAssertEqual(error.message, "metadata.managedFields must be nil")
+        }
+    }
+
     func testApplyToStatusOwnsOnlyStatus() throws {
         let store = try storeWithFabrics()
         _ = try apply(store, fabric())

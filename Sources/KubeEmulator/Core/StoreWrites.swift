@@ -69,6 +69,9 @@ extension EmulatorStore {
             ])
         }
         var config = try checkedBody(config, type: type, namespace: namespace, urlName: name)
+        if config.value(at: "metadata", "managedFields") != nil {
+            throw APIError.badRequest("metadata.managedFields must be nil")
+        }
         var warnings: [String] = []
         config = try pruneUnknown(config, type: type, validation: options.fieldValidation, warnings: &warnings)
         let write = Write(manager: manager, scope: scope(type, subresource: subresource), subresource: subresource ?? "",
@@ -126,6 +129,10 @@ extension EmulatorStore {
         let oldVersion = old.value(at: "metadata", "resourceVersion")?.stringValue ?? ""
         let requested = candidate.value(at: "metadata", "resourceVersion")?.stringValue ?? ""
         if !requested.isEmpty && requested != oldVersion { throw APIError.staleResourceVersion(type.groupResource, name: name) }
+        let oldUID = old.value(at: "metadata", "uid")?.stringValue ?? ""
+        if let uid = candidate.value(at: "metadata", "uid")?.stringValue, !uid.isEmpty, uid != oldUID {
+            throw APIError.conflict(type.groupResource, name: name, detail: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(oldUID)")
+        }
         if let subresource, subresource != "status" || !type.hasStatusSubresource {
             throw APIError.notFound(type.groupResource, name: name)
         }
