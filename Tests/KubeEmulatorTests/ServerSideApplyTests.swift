@@ -136,6 +136,22 @@ final class ServerSideApplyTests: XCTestCase {
         }
     }
 
+    func testFinalizersAreASetEachManagerOwningItsOwn() throws {
+        let store = try storeWithFabrics()
+        func withFinalizers(_ names: [String]) -> Value {
+            var body = fabric()
+            body["metadata"]?["finalizers"] = .array(names.map(Value.string))
+            return body
+        }
+        _ = try apply(store, withFinalizers(["fabric.githedgehog.com/finalizer"]), as: WriteOptions(fieldManager: "fabricsync", force: true))
+        let both = try apply(store, withFinalizers(["example.com/backup"]), as: WriteOptions(fieldManager: "backup")).object
+        XCTAssertEqual(both.value(at: "metadata", "finalizers"), ["fabric.githedgehog.com/finalizer", "example.com/backup"], "no conflict: a set merges")
+        let fieldsOfBackup = both.value(at: "metadata", "managedFields")?.arrayValue?.first { $0["manager"] == "backup" }?["fieldsV1"]
+        XCTAssertEqual(fieldsOfBackup, ["f:metadata": ["f:finalizers": ["v:\"example.com/backup\"": [:]]], "f:spec": ["f:asn": [:]]])
+        let afterRelease = try apply(store, fabric(), as: WriteOptions(fieldManager: "fabricsync", force: true)).object
+        XCTAssertEqual(afterRelease.value(at: "metadata", "finalizers"), ["example.com/backup"], "only the releasing manager's finalizer went")
+    }
+
     func testApplyToStatusOwnsOnlyStatus() throws {
         let store = try storeWithFabrics()
         _ = try apply(store, fabric())
