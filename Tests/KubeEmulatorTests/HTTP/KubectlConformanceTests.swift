@@ -95,6 +95,21 @@ final class KubectlConformanceTests: XCTestCase {
         XCTAssertEqual(harness.emulator.requests.all.filter { $0.verb == .apply }.map(\.status).suffix(2), [422, 400])
     }
 
+    func testApplyConflictsWithAnotherManagerUntilForced() async throws {
+        try await installFabricCRD()
+        let store = harness.emulator.store
+        _ = try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: fabric(spec: ["asn": 65000]), patchType: .apply,
+                            options: WriteOptions(fieldManager: "fabricsync"))
+        let file = try write(fabric(spec: ["asn": 65001]), as: "edit.json")
+        let refused = try await kubectl("apply", "--server-side", "-f", file, expectSuccess: false)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("Apply failed with 1 conflict: conflict with \"fabricsync\": .spec.asn"), refused.stderr)
+        try await kubectl("apply", "--server-side", "--force-conflicts", "-f", file)
+        let managers = try store.get(store.type("fabrics"), namespace: "default", name: "dc1").value(at: "metadata", "managedFields")?.arrayValue?
+            .compactMap { $0["manager"]?.stringValue }
+        XCTAssertEqual(managers, ["kubectl"], "forcing moved the only field fabricsync owned")
+    }
+
     func testStrategicMergePatchOnACustomResourceIsRefusedLikeTheRealAPI() async throws {
         try await installFabricCRD()
         try await kubectl("apply", "--server-side", "-f", try write(fabric(), as: "dc1.json"))
