@@ -34,7 +34,7 @@ struct EmulatorAPI: Sendable {
                 response = errorResponse(error)
             }
         }
-        log.append(RequestLog.Entry(verb: verb, method: request.method.rawValue, path: request.path, status: response.status))
+        log.append(RequestLog.Entry(verb: verb, method: request.method.rawValue, path: request.path, status: response.status, query: request.rawQuery))
         response.headers.set("Cache-Control", "no-cache, private")
         response.headers.set("Audit-Id", UUID().uuidString.lowercased())
         return response
