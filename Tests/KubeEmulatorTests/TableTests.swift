@@ -48,4 +48,18 @@ final class TableTests: XCTestCase {
         XCTAssertEqual(Array(cells.dropFirst()), ["Normal", "ReconciliationSucceeded", "fabric/dc1", "applied 3 objects"])
         XCTAssertTrue(cells.first?.stringValue?.hasSuffix("s") == true, "\(cells)")
     }
+
+    func testServicesShowTypeAddressAndPorts() throws {
+        let store = EmulatorStore()
+        let service: Value = ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "fabricsync"],
+                              "spec": ["ports": [["port": 8080, "protocol": "TCP"], ["port": 9090]]]]
+        let stored = try store.create(store.type("services"), namespace: "default", body: service, options: writer).object
+        let table = TableConverter.table(for: store.type("services"), objects: [stored], includeObject: nil, resourceVersion: "1", continueToken: nil, now: Date())
+        let cells = table["rows"]?.arrayValue?.first?["cells"]?.arrayValue ?? []
+        XCTAssertEqual(cells.count, 6)
+        XCTAssertEqual(cells[1], "ClusterIP")
+        XCTAssertEqual(cells[2], stored.value(at: "spec", "clusterIP"))
+        XCTAssertEqual(cells[3], "<none>")
+        XCTAssertEqual(cells[4], "8080/TCP,9090/TCP")
+    }
 }

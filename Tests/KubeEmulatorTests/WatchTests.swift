@@ -99,6 +99,17 @@ final class WatchTests: XCTestCase {
         XCTAssertEqual(names(watcher.drain()), ["b"])
     }
 
+    func testSendInitialEventsEndsTheInitialStateWithAnAnnotatedBookmark() throws {
+        let store = EmulatorStore()
+        let configmaps = store.type("configmaps")
+        _ = try store.create(configmaps, namespace: "default", body: configMap("a"), options: writer)
+        let watcher = try store.watch(configmaps, namespace: "default", options: WatchOptions(resourceVersion: "", sendInitialEvents: true))
+        let events = watcher.drain()
+        XCTAssertEqual(types(events), ["ADDED", "BOOKMARK"])
+        XCTAssertEqual(events.last?.object.value(at: "metadata", "annotations"), ["k8s.io/initial-events-end": "true"])
+        XCTAssertEqual(events.last?.object.resourceVersion, String(store.currentResourceVersion))
+    }
+
     func testBookmarkCarriesOnlyKindApiVersionAndVersion() throws {
         let store = try storeWithFabrics()
         let bookmark = store.bookmark(for: store.type("fabrics"))

@@ -6,7 +6,7 @@ import FabricValue
 /// and lock-guarded, so the semantics are tested without sockets.
 public final class EmulatorStore: @unchecked Sendable {
     public struct Configuration: Sendable {
-        /// Events kept for watch resumption; older versions get 410 Gone.
+        /// Events kept for watch resumption (at least this many, up to a quarter more between trims); older versions get 410 Gone.
         public var historyLimit: Int
         /// Events a slow watcher may have queued before it is closed.
         public var watcherCapacity: Int
@@ -134,9 +134,9 @@ public final class EmulatorStore: @unchecked Sendable {
     func put(_ object: Value, resource: GroupResource, key: String) {
         let old = objects[resource]?[key]
         if old == nil {
-            var keys = sortedKeys[resource] ?? []
-            keys.insert(key, at: firstIndex(in: keys, atOrAfter: key))
-            sortedKeys[resource] = keys
+            // In place: copying the array out of the dictionary would copy every key on each create.
+            let index = firstIndex(in: sortedKeys[resource] ?? [], atOrAfter: key)
+            sortedKeys[resource, default: []].insert(key, at: index)
         }
         objects[resource, default: [:]][key] = object
         indexOwners(of: old, removing: true, ref: StoredRef(resource: resource, key: key))
@@ -144,10 +144,9 @@ public final class EmulatorStore: @unchecked Sendable {
     }
 
     func unput(resource: GroupResource, key: String) {
-        guard let old = objects[resource]?.removeValue(forKey: key), var keys = sortedKeys[resource] else { return }
-        let index = firstIndex(in: keys, atOrAfter: key)
-        if index < keys.count, keys[index] == key { keys.remove(at: index) }
-        sortedKeys[resource] = keys
+        guard let old = objects[resource]?.removeValue(forKey: key) else { return }
+        let index = firstIndex(in: sortedKeys[resource] ?? [], atOrAfter: key)
+        if sortedKeys[resource]?.indices.contains(index) == true, sortedKeys[resource]?[index] == key { sortedKeys[resource]?.remove(at: index) }
         indexOwners(of: old, removing: true, ref: StoredRef(resource: resource, key: key))
     }
 
@@ -206,7 +205,8 @@ public final class EmulatorStore: @unchecked Sendable {
     func record(_ type: String, resource: GroupResource, namespace: String, object: Value, previous: Value?, version: Int64) {
         let event = StoredEvent(type: type, resource: resource, namespace: namespace, object: object, previous: previous, resourceVersion: version)
         history.append(event)
-        if history.count > configuration.historyLimit {
+        // Trimmed in batches of a quarter of the limit, so a write does not shift the whole history each time.
+        if history.count > configuration.historyLimit + configuration.historyLimit / 4 {
             let overflow = history.count - configuration.historyLimit
             compactedRevision = history[overflow - 1].resourceVersion
             history.removeFirst(overflow)

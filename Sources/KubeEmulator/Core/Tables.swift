@@ -52,6 +52,35 @@ enum TableConverter {
                 },
                 column("Message", "string") { event, _ in event["message"] ?? "" },
             ]
+        case ("", "services"):
+            func column(_ title: String, _ compute: @escaping (Value, Date) -> Value) -> Column {
+                Column(definition: .init(name: title, type: "string", jsonPath: ""), path: nil, compute: compute)
+            }
+            return [name,
+                    column("Type") { service, _ in service.value(at: "spec", "type") ?? "ClusterIP" },
+                    column("Cluster-IP") { service, _ in service.value(at: "spec", "clusterIP") ?? "<none>" },
+                    column("External-IP") { service, _ in
+                        let ips = (service.value(at: "spec", "externalIPs")?.arrayValue ?? []).compactMap(\.stringValue)
+                        return .string(ips.isEmpty ? "<none>" : ips.joined(separator: ","))
+                    },
+                    column("Port(s)") { service, _ in
+                        let ports = (service.value(at: "spec", "ports")?.arrayValue ?? []).map { port -> String in
+                            "\(port["port"]?.intValue ?? 0)/\(port["protocol"]?.stringValue ?? "TCP")"
+                        }
+                        return .string(ports.isEmpty ? "<none>" : ports.joined(separator: ","))
+                    },
+                    age]
+        case ("apps", "deployments"):
+            func count(_ title: String, _ compute: @escaping (Value) -> Value) -> Column {
+                Column(definition: .init(name: title, type: "string", jsonPath: ""), path: nil, compute: { object, _ in compute(object) })
+            }
+            return [name,
+                    count("Ready") { deployment in
+                        .string("\(deployment.value(at: "status", "readyReplicas")?.intValue ?? 0)/\(deployment.value(at: "spec", "replicas")?.intValue ?? 1)")
+                    },
+                    count("Up-to-date") { .int($0.value(at: "status", "updatedReplicas")?.intValue ?? 0) },
+                    count("Available") { .int($0.value(at: "status", "availableReplicas")?.intValue ?? 0) },
+                    age]
         case ("coordination.k8s.io", "leases"):
             return [name, Column(definition: .init(name: "Holder", type: "string", jsonPath: ".spec.holderIdentity"),
                                  path: try? JSONPath(".spec.holderIdentity"), compute: nil), age]

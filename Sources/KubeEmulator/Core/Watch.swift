@@ -59,6 +59,7 @@ public final class Watcher: @unchecked Sendable {
     }
 
     /// The next event; nil when the watch is closed or `timeout` passes first.
+    /// One consumer at a time: a watch has one reader, as an HTTP watch stream does.
     public func next(timeout: Duration? = nil) async -> WatchEvent? {
         await withCheckedContinuation { (continuation: CheckedContinuation<WatchEvent?, Never>) in
             lock.lock()

@@ -13,6 +13,9 @@ public final class RequestLog: @unchecked Sendable {
         public var method: String
         public var path: String
         public var status: Int
+        /// The raw query (`dryRun=All&fieldManager=…`), nil without one.
+        public var query: String?
+        public var isDryRun: Bool { query?.contains("dryRun=All") == true }
     }
 
     private let lock = NSLock()

@@ -95,6 +95,21 @@ final class KubectlConformanceTests: XCTestCase {
         XCTAssertEqual(harness.emulator.requests.all.filter { $0.verb == .apply }.map(\.status).suffix(2), [422, 400])
     }
 
+    func testApplyConflictsWithAnotherManagerUntilForced() async throws {
+        try await installFabricCRD()
+        let store = harness.emulator.store
+        _ = try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: fabric(spec: ["asn": 65000]), patchType: .apply,
+                            options: WriteOptions(fieldManager: "fabricsync"))
+        let file = try write(fabric(spec: ["asn": 65001]), as: "edit.json")
+        let refused = try await kubectl("apply", "--server-side", "-f", file, expectSuccess: false)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("Apply failed with 1 conflict: conflict with \"fabricsync\": .spec.asn"), refused.stderr)
+        try await kubectl("apply", "--server-side", "--force-conflicts", "-f", file)
+        let managers = try store.get(store.type("fabrics"), namespace: "default", name: "dc1").value(at: "metadata", "managedFields")?.arrayValue?
+            .compactMap { $0["manager"]?.stringValue }
+        XCTAssertEqual(managers, ["kubectl"], "forcing moved the only field fabricsync owned")
+    }
+
     func testStrategicMergePatchOnACustomResourceIsRefusedLikeTheRealAPI() async throws {
         try await installFabricCRD()
         try await kubectl("apply", "--server-side", "-f", try write(fabric(), as: "dc1.json"))
@@ -226,5 +241,20 @@ final class KubectlConformanceTests: XCTestCase {
         try await kubectl("apply", "--server-side", "-k", crds.path)
         let established = try await kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=20s")
         XCTAssertTrue(established.stdout.contains("condition met"), established.stdout)
+
+        let install = root.appendingPathComponent("manifests")
+        try await kubectl("apply", "--server-side", "-k", install.path)
+        let deployments = try await kubectl("get", "deployments", "-n", "fabricsync-system", "-o", "name")
+        XCTAssertFalse(deployments.stdout.isEmpty, "the Deployment was stored")
+        let dryRun = try await kubectl("apply", "--server-side", "--dry-run=server", "-k", install.path)
+        XCTAssertTrue(dryRun.stdout.contains("(server dry run)"), dryRun.stdout)
+
+        let examples = root.appendingPathComponent("examples/fabrics/dc1")
+        guard FileManager.default.fileExists(atPath: examples.path) else { return }
+        try await kubectl("create", "namespace", "hedgehog-system", expectSuccess: false)
+        let applied = try await kubectl("apply", "--server-side", "-R", "-f", examples.path)
+        XCTAssertTrue(applied.stdout.contains("serverside-applied"), applied.stdout)
+        let switches = try await kubectl("get", "switches", "-A", "-o", "yaml")
+        XCTAssertTrue(switches.stdout.contains("kind: Switch"), switches.stdout)
     }
 }
