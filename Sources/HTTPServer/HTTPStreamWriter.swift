@@ -6,6 +6,10 @@ import Synchronization
 /// Backpressure: the connection holds at most `maxQueuedBytesPerConnection` beyond what the
 /// socket takes. `write` suspends while that queue is full; `tryWrite` never suspends and says
 /// `.wouldBlock` instead, so a hub feeding many readers can drop events for, or close, a slow one.
+///
+/// Cutting a slow reader off: `writeFinal` queues a last short message (an SSE comment) past the
+/// full queue, then `close()` sends the queue and closes cleanly, or cuts the reader off if it
+/// has not read it within `closeFlushTimeout`. `abort()` closes at once.
 public struct HTTPStreamWriter: Sendable {
     let channel: ConnectionChannel
     let chunked: Bool
@@ -40,10 +44,25 @@ public struct HTTPStreamWriter: Sendable {
         return channel.tryWrite(frame(bytes))
     }
 
+    /// Queues `bytes` as the last chunk of this response, even when the queue is full, as long as
+    /// they are at most `HTTPServerConfiguration.finalMessageLimit` bytes (larger ones only when
+    /// there is room, else `.wouldBlock`). Once accepted, every later write answers `.closed`, and
+    /// the connection serves no further request: `close()` it, or return to end the body.
+    public func writeFinal(_ bytes: [UInt8]) -> WriteResult {
+        guard !bytes.isEmpty else { return isClosed ? .closed : .accepted }
+        guard !state.finished.load(ordering: .acquiring) else { return .closed }
+        return channel.writeFinal(frame(bytes), size: bytes.count)
+    }
+
+    public func writeFinal(_ text: String) -> WriteResult {
+        writeFinal(Array(text.utf8))
+    }
+
     /// Bytes queued on the connection and not yet taken by the socket.
     public var bufferedBytes: Int { channel.queuedBytes }
 
-    public var isClosed: Bool { state.finished.load(ordering: .acquiring) || channel.isClosed }
+    /// True once writes fail: the response ended or is closing, or the connection closed.
+    public var isClosed: Bool { state.finished.load(ordering: .acquiring) || !channel.acceptsWrites }
 
     /// Runs `handler` once when the connection closes (at once if it already has), on whichever
     /// thread notices. A watch or SSE subscription uses it to stop.
@@ -51,15 +70,29 @@ public struct HTTPStreamWriter: Sendable {
         channel.onClose(handler)
     }
 
-    /// Returns when the connection has closed.
+    /// Returns when the connection has closed (after `close()`: once the queue is sent and the
+    /// linger is over, or the flush deadline passed).
     public func closed() async {
         await channel.waitUntilClosed()
     }
 
-    /// Ends the response abruptly by closing the connection (a slow reader the caller gave up on).
+    /// Ends the response by closing the connection (a reader the caller gave up on; the body is
+    /// left unterminated): what is queued is sent first, cleanly, within the server's
+    /// `closeFlushTimeout`, past which the reader is cut off. Does nothing once the body ended.
     public func close() {
-        state.finished.store(true, ordering: .releasing)
-        channel.requestClose()
+        close(flushTimeout: channel.loop.context.configuration.closeFlushTimeout)
+    }
+
+    /// `close()` with its own deadline for sending the queue.
+    public func close(flushTimeout: Duration) {
+        guard !state.finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        channel.requestClose(flushTimeout: flushTimeout)
+    }
+
+    /// Closes the connection at once, dropping whatever is queued, with a reset.
+    public func abort() {
+        guard !state.finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        channel.requestAbort()
     }
 
     /// Writes the last chunk. Returns false when the connection was already closed.
