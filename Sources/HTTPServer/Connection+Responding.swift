@@ -81,10 +81,15 @@ extension Connection {
             Task {
                 do {
                     try await streamBody(writer)
-                    loop.post(.streamFinished(id, completed: writer.finish()))
+                    let completed = writer.finish()
+                    // After `close` or `abort` their own message ends the connection; another here
+                    // could overtake it and turn a clean close into an abrupt one.
+                    if !completed && writer.wasClosedByCaller { return }
+                    loop.post(.streamFinished(id, completed: completed))
                 } catch {
                     // A stream that fails midway cannot report it in-band: the truncated body says it.
                     writer.abandon()
+                    if writer.wasClosedByCaller { return }
                     loop.post(.streamFinished(id, completed: false))
                 }
             }

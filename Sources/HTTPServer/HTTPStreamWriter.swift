@@ -16,7 +16,16 @@ public struct HTTPStreamWriter: Sendable {
     let state: StreamState
 
     final class StreamState: Sendable {
-        let finished = Atomic<Bool>(false)
+        static let open: UInt8 = 0, ended: UInt8 = 1, closedByCaller: UInt8 = 2
+        /// Whoever moves it from `open` decides how the response ends: the handler returning or
+        /// throwing (`ended`), or `close`/`abort` (`closedByCaller`).
+        let ending = Atomic<UInt8>(StreamState.open)
+
+        var finished: Bool { ending.load(ordering: .acquiring) != StreamState.open }
+
+        func end(as outcome: UInt8) -> Bool {
+            ending.compareExchange(expected: StreamState.open, desired: outcome, ordering: .acquiringAndReleasing).exchanged
+        }
     }
 
     init(channel: ConnectionChannel, chunked: Bool) {
@@ -29,7 +38,7 @@ public struct HTTPStreamWriter: Sendable {
     /// Throws `ConnectionClosedError` once the peer has gone or the server shut down.
     public func write(_ bytes: [UInt8]) async throws(ConnectionClosedError) {
         guard !bytes.isEmpty else { return }
-        guard !state.finished.load(ordering: .acquiring) else { throw ConnectionClosedError() }
+        guard !state.finished else { throw ConnectionClosedError() }
         try await channel.write(frame(bytes))
     }
 
@@ -40,7 +49,7 @@ public struct HTTPStreamWriter: Sendable {
     /// Writes `bytes` only if the queue has room; never suspends.
     public func tryWrite(_ bytes: [UInt8]) -> WriteResult {
         guard !bytes.isEmpty else { return isClosed ? .closed : .accepted }
-        guard !state.finished.load(ordering: .acquiring) else { return .closed }
+        guard !state.finished else { return .closed }
         return channel.tryWrite(frame(bytes))
     }
 
@@ -50,7 +59,7 @@ public struct HTTPStreamWriter: Sendable {
     /// the connection serves no further request: `close()` it, or return to end the body.
     public func writeFinal(_ bytes: [UInt8]) -> WriteResult {
         guard !bytes.isEmpty else { return isClosed ? .closed : .accepted }
-        guard !state.finished.load(ordering: .acquiring) else { return .closed }
+        guard !state.finished else { return .closed }
         return channel.writeFinal(frame(bytes), size: bytes.count)
     }
 
@@ -62,7 +71,7 @@ public struct HTTPStreamWriter: Sendable {
     public var bufferedBytes: Int { channel.queuedBytes }
 
     /// True once writes fail: the response ended or is closing, or the connection closed.
-    public var isClosed: Bool { state.finished.load(ordering: .acquiring) || !channel.acceptsWrites }
+    public var isClosed: Bool { state.finished || !channel.acceptsWrites }
 
     /// Runs `handler` once when the connection closes (at once if it already has), on whichever
     /// thread notices. A watch or SSE subscription uses it to stop.
@@ -85,26 +94,29 @@ public struct HTTPStreamWriter: Sendable {
 
     /// `close()` with its own deadline for sending the queue.
     public func close(flushTimeout: Duration) {
-        guard !state.finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard state.end(as: StreamState.closedByCaller) else { return }
         channel.requestClose(flushTimeout: flushTimeout)
     }
 
     /// Closes the connection at once, dropping whatever is queued, with a reset.
     public func abort() {
-        guard !state.finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard state.end(as: StreamState.closedByCaller) else { return }
         channel.requestAbort()
     }
 
     /// Writes the last chunk. Returns false when the connection was already closed.
     func finish() -> Bool {
-        guard !state.finished.exchange(true, ordering: .acquiringAndReleasing) else { return false }
+        guard state.end(as: StreamState.ended) else { return false }
         guard chunked else { return !channel.isClosed }
         return channel.sendAll(Array("0\r\n\r\n".utf8)) != .closed
     }
 
     func abandon() {
-        state.finished.store(true, ordering: .releasing)
+        _ = state.end(as: StreamState.ended)  // false: already ended, nothing more to do
     }
+
+    /// `close` or `abort` ended the response; their own message to the loop closes the connection.
+    var wasClosedByCaller: Bool { state.ending.load(ordering: .acquiring) == StreamState.closedByCaller }
 
     private func frame(_ bytes: [UInt8]) -> [UInt8] {
         guard chunked else { return bytes }

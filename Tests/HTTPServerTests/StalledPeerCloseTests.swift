@@ -67,6 +67,29 @@ final class StalledPeerCloseTests: XCTestCase {
         await server.stop()
     }
 
+    func testFinishedStreamWhoseReaderStallsIsDroppedAfterTheIdleTimeout() async throws {
+        let events = Events()
+        var router = basicRouter()
+        router.get("/events") { _ in
+            .stream(headers: ["Content-Type": "text/event-stream"]) { writer in
+                _ = fillQueue(writer.tryWrite)
+                events.record("returned")  // the body is complete; its end still waits in the queue
+            }
+        }
+        var configuration = configuration(flushTimeout: .seconds(600))
+        configuration.idleTimeout = .seconds(1)
+        let server = try await LoopbackTestServer.start(router, configuration: configuration)
+        let stalled = try await blocking { () -> RawClient in
+            let client = try RawClient(port: server.port, receiveBuffer: 4096)
+            client.send("GET /events HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client
+        }
+        try await waitUntil("the handler to return") { events.happened("returned") }
+        try await waitUntil("the stalled reader to be dropped") { server.server.openConnectionCount == 0 }
+        withExtendedLifetime(stalled) {}
+        await server.stop()
+    }
+
     func testAbortClosesAtOnceWhateverIsQueued() async throws {
         let events = Events()
         let router = upgradeRouter { connection in
