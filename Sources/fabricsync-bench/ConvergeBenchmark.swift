@@ -24,7 +24,7 @@ import Synchronization
     var index = 0
     while index < arguments.count {
         let name = arguments[index]
-        if name == "--skip-large" || name == "--rss-child" {
+        if name == "--skip-large" || name == "--rss-child" || name == "--rss-cache-child" {
             flags.insert(name)
             index += 1
             continue
@@ -40,6 +40,10 @@ import Synchronization
     let fabrics = try int("--fabrics"), members = try int("--members"), concurrency = try int("--concurrency")
     guard let qps = Double(options["--qps"]!), let largeQPS = Double(options["--large-qps"]!) else { throw BenchmarkError("--qps wants a number") }
     let clientOptions = KubeClient.Options(qps: qps, burst: try int("--burst"))
+    if flags.contains("--rss-cache-child") {
+        try await watchCacheChild(fabrics: fabrics, members: members)
+        return
+    }
     if flags.contains("--rss-child") {
         try await largeConvergeChild(fabrics: fabrics, members: members, concurrency: concurrency, clientOptions: clientOptions)
         return
@@ -115,8 +119,12 @@ import Synchronization
     // 7. Peak RSS converging the large set, in a fresh process (VmHWM never goes down).
     if !flags.contains("--skip-large") {
         let large = try int("--large-fabrics")
-        let figures = try runLargeChild(fabrics: large, members: members, concurrency: concurrency, qps: largeQPS)
-        print("  large: \(figures)")
+        let figures = try runLargeChild(["--rss-child", "--fabrics", "\(large)", "--members", "\(members)", "--concurrency", "\(concurrency)",
+                                         "--qps", "\(largeQPS)", "--burst", "1000000"])
+        print("  large: \(figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        let cache = try runLargeChild(["--rss-cache-child", "--fabrics", "\(large)", "--members", "\(members)"])
+        print("  watch cache alone (informers over the same objects, no controller): "
+            + cache.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         let hwm = Double(figures["hwm_kib"].flatMap(Int.init) ?? -1) / 1024
         table.add("peak RSS, \(large) fabrics / \(large * members) objects", String(format: "%.1f MiB (%@ s, %@ Ready)", hwm, figures["seconds"] ?? "?",
                                                                                   figures["ready"] ?? "?"), "< 64 MiB", hwm > 0 && hwm < 64)
@@ -156,8 +164,11 @@ private func timeFlood(root: URL, tasks: Int) async throws -> Double {
     let emulator = try ChildEmulator()
     defer { emulator.stop() }
     try await emulator.prepare()
-    let documents = try ConvergeFixtures.documents(under: root)
-    let client = KubeClient(config: ClusterConfig(server: emulator.url), options: .init(qps: 1e9, burst: 1_000_000, maximumInFlight: 64))
+    return try await flood(try ConvergeFixtures.documents(under: root), into: emulator.url, tasks: tasks)
+}
+
+private func flood(_ documents: [Value], into server: String, tasks: Int) async throws -> Double {
+    let client = KubeClient(config: ClusterConfig(server: server), options: .init(qps: 1e9, burst: 1_000_000, maximumInFlight: 64))
     _ = try await client.resource(apiVersion: "v1", kind: "ConfigMap")  // discovery before the clock starts, as a warm client
     let next = FloodCursor()
     let start = ContinuousClock.now
@@ -244,11 +255,10 @@ private final class RevertWatch: Sendable {
 }
 
 /// Runs this benchmark again as `--rss-child` and reads the `key=value` line it prints.
-private func runLargeChild(fabrics: Int, members: Int, concurrency: Int, qps: Double) throws -> [String: String] {
+private func runLargeChild(_ arguments: [String]) throws -> [String: String] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-    process.arguments = ["converge", "--rss-child", "--fabrics", "\(fabrics)", "--members", "\(members)", "--concurrency", "\(concurrency)",
-                         "--qps", "\(qps)", "--burst", "1000000"]
+    process.arguments = ["converge"] + arguments
     let output = Pipe()
     process.standardOutput = output
     try process.run()
@@ -283,6 +293,28 @@ private func largeConvergeChild(fabrics: Int, members: Int, concurrency: Int, cl
     bench.cluster.close()
     print(String(format: "rss-child hwm_kib=%d rss_kib=%d hwm_before_kib=%d seconds=%.1f ready=%d/%d", hwm, rss, before, wall,
                  reports.filter(\.ready).count, reports.count))
+}
+
+/// How much of the peak is the watch cache: the same objects written by a flood, then only informers over their kinds.
+private func watchCacheChild(fabrics: Int, members: Int) async throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("fabricsync-bench-converge-cache-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: root) }  // best-effort cleanup of a temp folder
+    try ConvergeFixtures.generate(at: root, fabrics: fabrics, members: members)
+    let emulator = try ChildEmulator()
+    defer { emulator.stop() }
+    try await emulator.prepare()
+    _ = try await flood(try ConvergeFixtures.documents(under: root), into: emulator.url, tasks: 16)
+    let before = ProcessFigures.statusKiB("VmRSS")
+    let client = KubeClient(config: ClusterConfig(server: emulator.url), options: .init(qps: 1e9, burst: 1_000_000))
+    let kinds = [("v1", "ConfigMap"), ("wiring.githedgehog.com/v1beta1", "Switch"), ("wiring.githedgehog.com/v1beta1", "Server"),
+                 ("wiring.githedgehog.com/v1beta1", "Connection"), ("wiring.githedgehog.com/v1alpha2", "Fabric")]
+    let informers = kinds.map { Informer(client: client, apiVersion: $0.0, kind: $0.1) }
+    let tasks = informers.map { informer in Task { await informer.run { _ in } } }
+    while !informers.allSatisfy(\.hasSynced) { try await Task.sleep(for: .milliseconds(20)) }
+    let cached = informers.map { $0.store.list().count }.reduce(0, +)
+    let after = ProcessFigures.statusKiB("VmRSS")
+    for task in tasks { task.cancel() }
+    print("rss-child objects=\(cached) rss_before_kib=\(before) rss_after_kib=\(after) cache_kib=\(after - before) hwm_kib=\(ProcessFigures.statusKiB("VmHWM"))")
 }
 
 private func describe(_ counts: [String: Int]) -> String {
