@@ -1,4 +1,5 @@
 import FabricController
+import FabricSource
 import FabricValue
 import Foundation
 import KubeClient
@@ -24,7 +25,7 @@ import Synchronization
     var index = 0
     while index < arguments.count {
         let name = arguments[index]
-        if name == "--skip-large" || name == "--rss-child" || name == "--rss-cache-child" {
+        if ["--skip-large", "--rss-child", "--rss-cache-child", "--rss-source-child"].contains(name) {
             flags.insert(name)
             index += 1
             continue
@@ -40,6 +41,10 @@ import Synchronization
     let fabrics = try int("--fabrics"), members = try int("--members"), concurrency = try int("--concurrency")
     guard let qps = Double(options["--qps"]!), let largeQPS = Double(options["--large-qps"]!) else { throw BenchmarkError("--qps wants a number") }
     let clientOptions = KubeClient.Options(qps: qps, burst: try int("--burst"))
+    if flags.contains("--rss-source-child") {
+        try await sourceChild(fabrics: fabrics, members: members)
+        return
+    }
     if flags.contains("--rss-cache-child") {
         try await watchCacheChild(fabrics: fabrics, members: members)
         return
@@ -78,6 +83,8 @@ import Synchronization
     // 4. The API's floor: the same applies, 16 at a time, as fast as the emulator takes them.
     let floor = try await timeFlood(root: root, tasks: 16)
     print(String(format: "  API floor (16 concurrent applies, keep-alive): %.2f s", floor))
+    let floorAtConcurrency = try await timeFlood(root: root, tasks: concurrency)
+    print(String(format: "  API floor at the controller's concurrency (%d concurrent applies): %.2f s", concurrency, floorAtConcurrency))
     table.add("converge wall time", String(format: "%.2f s", ours), "", true)
     table.add("  ours / kubectl", String(format: "%.2f (kubectl %.2f s)", ours / kubectl, kubectl), "<= 0.5", ours <= 0.5 * kubectl)
     table.add("  ours / API floor", String(format: "%.2f (floor %.2f s)", ours / floor, floor), "<= 1.5", ours <= 1.5 * floor)
@@ -125,6 +132,8 @@ import Synchronization
         let cache = try runLargeChild(["--rss-cache-child", "--fabrics", "\(large)", "--members", "\(members)"])
         print("  watch cache alone (informers over the same objects, no controller): "
             + cache.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        let source = try runLargeChild(["--rss-source-child", "--fabrics", "\(large)", "--members", "\(members)"])
+        print("  source alone (the folder loaded, no cluster): " + source.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         let hwm = Double(figures["hwm_kib"].flatMap(Int.init) ?? -1) / 1024
         table.add("peak RSS, \(large) fabrics / \(large * members) objects", String(format: "%.1f MiB (%@ s, %@ Ready)", hwm, figures["seconds"] ?? "?",
                                                                                   figures["ready"] ?? "?"), "< 64 MiB", hwm > 0 && hwm < 64)
@@ -315,6 +324,18 @@ private func watchCacheChild(fabrics: Int, members: Int) async throws {
     let after = ProcessFigures.statusKiB("VmRSS")
     for task in tasks { task.cancel() }
     print("rss-child objects=\(cached) rss_before_kib=\(before) rss_after_kib=\(after) cache_kib=\(after - before) hwm_kib=\(ProcessFigures.statusKiB("VmHWM"))")
+}
+
+/// How much of the peak is the loaded source: the folder read and validated as the controller reads it.
+private func sourceChild(fabrics: Int, members: Int) async throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("fabricsync-bench-converge-source-\(getpid())")
+    defer { try? FileManager.default.removeItem(at: root) }  // best-effort cleanup of a temp folder
+    try ConvergeFixtures.generate(at: root, fabrics: fabrics, members: members)
+    let before = ProcessFigures.statusKiB("VmRSS")
+    let loaded = try await FolderSource(root: root.path, options: SourceOptions(git: nil)).load()
+    let after = ProcessFigures.statusKiB("VmRSS")
+    print("rss-child fabrics=\(loaded.fabrics.count) issues=\(loaded.issues.count) rss_before_kib=\(before) rss_after_kib=\(after) "
+        + "source_kib=\(after - before) hwm_kib=\(ProcessFigures.statusKiB("VmHWM"))")
 }
 
 private func describe(_ counts: [String: Int]) -> String {
