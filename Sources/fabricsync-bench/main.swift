@@ -10,6 +10,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "client": runClientBenchmark,
     "emulator": runEmulatorBenchmark,
     "git": runGitBenchmark,
+    "converge": runConvergeBenchmark,
 ]
 
 let arguments = Array(Swift.CommandLine.arguments.dropFirst())
