@@ -71,6 +71,48 @@ final class ProcessGitRunnerTests: XCTestCase {
         XCTAssertFalse(isAlive(child ?? 0), "the helper git started must die with it")
     }
 
+    func testHelperThatEscapedTheProcessGroupCannotHoldTheAnswerBack() async throws {
+        // A daemon-like child in its own session, as an ssh ControlPersist master:
+        // its standard streams go elsewhere, but it inherits every other descriptor.
+        let escaping = try folder.write("escaping-git", """
+            #!/bin/sh
+            setsid sleep 30 </dev/null >/dev/null 2>&1 &
+            echo $! > "$PIDFILE"
+            echo said-before-exit
+            exit 0
+
+            """, mode: 0o755)
+        let runner = ProcessGitRunner(executable: escaping, baseEnvironment: GitEnvironment.isolated())
+        let started = ContinuousClock.now
+
+        let output = try await runner.run(GitInvocation(["fetch"], environment: ["PIDFILE": "\(folder.path)/escaped.pid"], timeout: .seconds(60)))
+
+        XCTAssertEqual(output.status, 0)
+        XCTAssertEqual(output.standardOutput, "said-before-exit\n")
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(15), "answered after a short grace, not after 30 s")
+        if let escaped = Int32((contents(folder.path + "/escaped.pid") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(escaped, SIGKILL)
+        }
+    }
+
+    func testTimeoutAnswersEvenWhenAnEscapedHelperHoldsThePipes() async throws {
+        let escaping = try folder.write("escaping-git", "#!/bin/sh\nsetsid sleep 30 &\necho $! > \"$PIDFILE\"\nexec sleep 30\n", mode: 0o755)
+        let runner = ProcessGitRunner(executable: escaping, baseEnvironment: GitEnvironment.isolated())
+        let started = ContinuousClock.now
+
+        do {
+            _ = try await runner.run(GitInvocation(["fetch"], environment: ["PIDFILE": "\(folder.path)/escaped.pid"], timeout: .seconds(1)))
+            XCTFail("expected a timeout")
+        } catch {
+            XCTAssertEqual(error.code, .timedOut)
+        }
+
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(15))
+        if let escaped = Int32((contents(folder.path + "/escaped.pid") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(escaped, SIGKILL)
+        }
+    }
+
     func testCancellingTheCallerKillsGit() async throws {
         let hanging = try folder.write("hanging-git", "#!/bin/sh\nexec sleep 30\n", mode: 0o755)
         let runner = ProcessGitRunner(executable: hanging, baseEnvironment: GitEnvironment.isolated())

@@ -34,6 +34,24 @@ final class TransportTests: XCTestCase {
         XCTAssertEqual(processes(mentioning: "127.0.0.1:\(listener.port)"), [], "git and its remote helper are gone")
     }
 
+    func testCancellingASyncKillsGitAtOnce() async throws {
+        let listener = try SilentListener()
+        defer { listener.close() }
+        let source = try GitRepositorySource(url: "http://127.0.0.1:\(listener.port)/fabric.git", cacheDirectory: cache.path,
+                                             timeout: .seconds(60))
+        let started = ContinuousClock.now
+        let task = Task { try await source.sync() }
+
+        try await Task.sleep(for: .milliseconds(500))
+        task.cancel()
+        let result = await task.result
+
+        XCTAssertEqual((result.failure as? GitSourceError)?.code, .cancelled)
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(15), "far sooner than the 60 s timeout")
+        try await Task.sleep(for: .milliseconds(200))
+        XCTAssertEqual(processes(mentioning: "127.0.0.1:\(listener.port)"), [])
+    }
+
     func testSSHIsStartedWithTheKeyAndKnownHostsOnly() async throws {
         let key = try folder.write("keys/it's a key", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
         let knownHosts = try folder.write("keys/known hosts", "example.invalid ssh-ed25519 AAAA\n")
