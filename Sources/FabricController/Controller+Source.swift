@@ -85,8 +85,12 @@ extension Controller {
         }
     }
 
-    /// What a fabric's source says, in a form that compares cheaply.
-    static func signature(_ source: FabricSource) -> [Value] {
-        [source.document.value] + source.members.map(\.object) + source.issues.map { .string($0.description) }
+    /// What a fabric's source says, reduced to a digest (the source itself is
+    /// held once, in `FabricState.source`).
+    static func signature(_ source: FabricSource) -> String {
+        var bytes = JSONWriter.data(source.document.value)
+        for member in source.members { JSONWriter.write(member.object, into: &bytes) }
+        for issue in source.issues { bytes += Array(issue.description.utf8) }
+        return SHA256.hexDigest(bytes)
     }
 }

@@ -19,7 +19,7 @@ public actor Controller {
         var source: FabricSource?
         var removedLive: Value?
         /// What the fabric's objects looked like in the source the last time (to tell which fabrics a new revision touches).
-        var signature: [Value] = []
+        var signature = ""
         var lastApplied: [String: Value] = [:]
         var previouslyInvalid = false
         var lastReport: ReconcileReport?
@@ -40,6 +40,8 @@ public actor Controller {
     let origin = ContinuousClock.now
     var lastPoll: ContinuousClock.Instant?
     var reconcilesTotal = 0
+    /// Member changes seen while their fabric's run was in flight (latest per object).
+    var observedDuringRun: [String: [String: ObservedChange]] = [:]
 
     public init(configuration: Configuration, source: any SourceProvider, home: any FabricStore, reconciler: Reconciler, log: ControllerLog) {
         self.configuration = configuration
@@ -153,6 +155,7 @@ public actor Controller {
         reconcilesTotal += 1
         remember(report)
         scheduler.finished(report.fabricID, succeeded: report.outcome.isSuccess, now: elapsed)
+        checkDriftObservedDuringRun(report.fabricID)
         if report.deleted, fabrics[report.fabricID]?.source == nil {
             fabrics[report.fabricID] = nil
             scheduler.remove(report.fabricID)
@@ -168,7 +171,10 @@ public actor Controller {
         } else {
             state.previouslyInvalid = false
         }
-        state.lastReport = report
+        var kept = report
+        kept.plan = nil  // the plan holds every desired object again; the report is kept for its summary
+        kept.applied = [:]
+        state.lastReport = kept
         fabrics[report.fabricID] = state
     }
 
