@@ -18,8 +18,8 @@ struct ClusterSetup {
         .value("embedded-kubeconfig", "PATH", help: "Where to write the embedded cluster's kubeconfig.", default: ".fabricsync/kubeconfig"),
         .value("embedded-listen", "HOST:PORT", help: "Where the embedded cluster listens.", default: "127.0.0.1:0"),
         .value("crds", "DIR", help: "CRDs installed into the embedded cluster.", default: "manifests/crds"),
-        .value("kube-api-qps", "N", help: "Requests per second to the Kubernetes API (client-side limit).", default: "500"),
-        .value("kube-api-burst", "N", help: "Requests allowed in a burst above the QPS.", default: "1000"),
+        .value("kube-api-qps", "N", help: "Requests per second to the Kubernetes API (client-side limit).", default: "2000"),
+        .value("kube-api-burst", "N", help: "Requests allowed in a burst above the QPS.", default: "4000"),
     ]
 
     /// A controller converging thousands of objects needs more than client-go's
@@ -27,8 +27,8 @@ struct ClusterSetup {
     /// and fairness is the real guard.
     static func clientOptions(_ arguments: ParsedArguments) throws -> KubeClient.Options {
         var options = KubeClient.Options()
-        options.qps = Double(try arguments.int("kube-api-qps", range: 1...1_000_000) ?? 500)
-        options.burst = try arguments.int("kube-api-burst", range: 1...1_000_000) ?? 1000
+        options.qps = Double(try arguments.int("kube-api-qps", range: 1...1_000_000) ?? 2000)
+        options.burst = try arguments.int("kube-api-burst", range: 1...1_000_000) ?? 4000
         return options
     }
 
