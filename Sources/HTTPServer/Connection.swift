@@ -56,6 +56,8 @@ final class Connection {
     var body: [UInt8] = []
     var bodyRemaining = 0
     var chunkDecoder: ChunkedBodyDecoder?
+    /// Body bytes since the body deadline was last pushed back.
+    var bodyProgress = 0
 
     init(loop: EventLoop, channel: ConnectionChannel, remoteAddress: String, remotePort: Int) {
         self.loop = loop
@@ -214,10 +216,7 @@ final class Connection {
 
     func begin(_ head: HTTPRequestHead) {
         let match = loop.context.router.match(method: head.method, path: String(pathPart(head.target)))
-        let keepAlive = head.version == .http1_0
-            ? head.headers.containsToken("keep-alive", in: "Connection") && !head.headers.containsToken("close", in: "Connection")
-            : !head.headers.containsToken("close", in: "Connection")
-        let context = RequestContext(keepAlive: keepAlive, isHead: head.method == .HEAD, version: head.version)
+        let context = RequestContext(keepAlive: head.wantsKeepAlive, isHead: head.method == .HEAD, version: head.version)
         var limit = configuration.limits.maxBodyBytes
         if case .found(let route, _) = match, let routeLimit = route.bodyLimit { limit = routeLimit }
 
@@ -247,6 +246,7 @@ final class Connection {
         pendingContext = context
         body = []
         phase = .body
+        bodyProgress = 0
         setDeadline(.body)
     }
 
@@ -271,7 +271,13 @@ final class Connection {
             bodyRemaining -= take
             if bodyRemaining == 0 { return completeBody(head) }
         }
-        if start != before { setDeadline(.body) }
+        // The deadline moves only for real progress, so a body trickled a byte at a time
+        // (slow-loris on the body) still times out.
+        bodyProgress += start - before
+        if bodyProgress >= 1024 {
+            bodyProgress = 0
+            setDeadline(.body)
+        }
         if start == end {
             start = 0
             end = 0

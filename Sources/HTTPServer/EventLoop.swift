@@ -7,6 +7,8 @@ final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
     let router: Router
     let openConnections = Atomic<Int>(0)
+    /// Round-robin position for handing accepted connections to loops.
+    let nextLoop = Atomic<Int>(0)
 
     init(configuration: HTTPServerConfiguration, router: Router) {
         self.configuration = configuration
@@ -20,6 +22,8 @@ enum LoopMessage: Sendable {
     case streamFinished(UInt64, completed: Bool)
     case close(UInt64)
     case closeAfterFlush(UInt64)
+    /// A connection another loop accepted, handed over so that loops share connections evenly.
+    case adopt(fd: Int32, host: String, port: Int, refuse: Bool)
     case run(@Sendable () -> Void)
 }
 
@@ -51,12 +55,17 @@ final class EventLoop: @unchecked Sendable {
     var draining = false
     private var nextID: UInt64 = 2
     private var listenFD: Int32 = -1
+    private var group: [EventLoop] = []
     private var listening = false
     private var acceptResumeAt: UInt64 = 0
     private var running = true
     private var nextScan: UInt64 = 0
     private let scanInterval: UInt64
-    private let stopped = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private struct Exit {
+        var done = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let exit = Mutex(Exit())
 
     init(context: ServerContext) throws(HTTPServerError) {
         self.context = context
@@ -78,15 +87,28 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func post(_ message: LoopMessage) {
-        inbox.withLock { inbox in
-            guard !inbox.finished else { return }
+        let late = inbox.withLock { inbox -> Bool in
+            guard !inbox.finished else { return true }
             inbox.messages.append(message)
-            guard !inbox.wakePending else { return }
+            guard !inbox.wakePending else { return false }
             inbox.wakePending = true
             // Written under the lock, so it can never hit the descriptor number after the loop closed it.
             // eventfd only fails when its counter would overflow, and then the loop is already awake.
             var one: UInt64 = 1
             _ = Glibc.write(wakeFD, &one, 8)
+            return false
+        }
+        guard late else { return }
+        switch message {
+        case .adopt(let fd, _, _, _):
+            // A connection handed over as this loop stopped: nobody will serve it.
+            close(fd)
+        case .run(let work):
+            // The loop thread has ended, so its state is quiescent and the work may run here;
+            // dropping it would leave a `submit` or `stop` waiting forever.
+            work()
+        default:
+            break
         }
     }
 
@@ -97,9 +119,10 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// The thread body. Returns after `stop()`, having closed every connection.
-    func run(listener: Int32) {
+    /// The thread body: serves until `stop()`. `group` is every loop of the server, this one included.
+    func run(listener: Int32, group: [EventLoop]) {
         listenFD = listener
+        self.group = group
         startListening()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         nextScan = monotonicNanoseconds() + scanInterval
@@ -124,10 +147,17 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         for connection in Array(connections.values) { connection.close() }
-        inbox.withLock { $0.finished = true }
+        let undelivered = inbox.withLock { inbox -> [LoopMessage] in
+            inbox.finished = true
+            return inbox.messages
+        }
+        for case .adopt(let fd, _, _, _) in undelivered { close(fd) }
         close(wakeFD)
         close(epollFD)
-        stopped.withLock { $0 }?.resume()
+        exit.withLock { exit -> CheckedContinuation<Void, Never>? in
+            exit.done = true
+            return exit.waiter
+        }?.resume()
     }
 
     /// Releases the descriptors of a loop whose thread never started (a failed server start).
@@ -158,8 +188,11 @@ final class EventLoop: @unchecked Sendable {
     /// Ends the loop; returns once its thread has closed everything.
     func stop() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            stopped.withLock { $0 = continuation }
-            post(.run { [self] in running = false })
+            let done = exit.withLock { exit -> Bool in
+                if !exit.done { exit.waiter = continuation }
+                return exit.done
+            }
+            if done { continuation.resume() } else { post(.run { [self] in running = false }) }
         }
     }
 
@@ -204,13 +237,14 @@ final class EventLoop: @unchecked Sendable {
             case .close(let id): connections[id]?.close()
             case .closeAfterFlush(let id): connections[id]?.closeAfterFlush()
             case .run(let work): work()
+            case .adopt(let fd, let host, let port, let refuse): adopt(fd: fd, host: host, port: port, refuse: refuse)
             }
         }
     }
 
     private func acceptConnections() {
         let configuration = context.configuration
-        for _ in 0..<64 {
+        for _ in 0..<16 {
             var storage = sockaddr_storage()
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let fd = withUnsafeMutablePointer(to: &storage) {
@@ -234,16 +268,28 @@ final class EventLoop: @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let (host, port) = socketAddress(storage)
-            let id = nextID
-            nextID += 1
-            let channel = ConnectionChannel(fd: fd, id: id, queueLimit: configuration.maxQueuedBytesPerConnection, loop: self)
-            let connection = Connection(loop: self, channel: channel, remoteAddress: host, remotePort: port)
-            register(connection)
-            if open > configuration.maxConnections || draining {
-                // Answered at once, then closed after a short linger so the client reads the 503
-                // rather than a reset; it counts as open until then, which keeps a flood in check.
-                connection.refuseAtStart(status: 503, message: "too many connections")
+            let refuse = open > configuration.maxConnections || draining
+            // Whichever loop the kernel woke, connections are dealt round-robin: a burst of
+            // connects would otherwise land mostly on one loop.
+            let target = group.isEmpty ? self : group[context.nextLoop.add(1, ordering: .relaxed).newValue % group.count]
+            if target === self {
+                adopt(fd: fd, host: host, port: port, refuse: refuse)
+            } else {
+                target.post(.adopt(fd: fd, host: host, port: port, refuse: refuse))
             }
+        }
+    }
+
+    private func adopt(fd: Int32, host: String, port: Int, refuse: Bool) {
+        let id = nextID
+        nextID += 1
+        let channel = ConnectionChannel(fd: fd, id: id, queueLimit: context.configuration.maxQueuedBytesPerConnection, loop: self)
+        let connection = Connection(loop: self, channel: channel, remoteAddress: host, remotePort: port)
+        register(connection)
+        if refuse || draining {
+            // Answered at once, then closed after a short linger so the client reads the 503
+            // rather than a reset; it counts as open until then, which keeps a flood in check.
+            connection.refuseAtStart(status: 503, message: "too many connections")
         }
     }
 

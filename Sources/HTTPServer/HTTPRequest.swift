@@ -98,13 +98,6 @@ public struct HTTPRequest: Sendable {
         }
         return result
     }
-
-    /// Whether the client may keep the connection open after this request (RFC 9112 §9.3).
-    public var wantsKeepAlive: Bool {
-        if headers.containsToken("close", in: "Connection") { return false }
-        if httpVersion == .http1_0 { return headers.containsToken("keep-alive", in: "Connection") }
-        return true
-    }
 }
 
 /// Splits `a=1&b=x%20y&c` into decoded pairs; `+` means space as HTML forms send it.

@@ -15,6 +15,13 @@ public struct HTTPRequestHead: Equatable, Sendable {
     public var headers: HTTPHeaders
     public var framing: BodyFraming
 
+    /// Whether the client lets the connection stay open after this request (RFC 9112 §9.3):
+    /// HTTP/1.1 unless it says `close`, HTTP/1.0 only when it asks for `keep-alive`.
+    public var wantsKeepAlive: Bool {
+        if headers.containsToken("close", in: "Connection") { return false }
+        return version != .http1_0 || headers.containsToken("keep-alive", in: "Connection")
+    }
+
     /// Whether the client sent `Expect: 100-continue` and waits before sending its body.
     public var expectsContinue: Bool {
         version != .http1_0 && headers.containsToken("100-continue", in: "Expect")

@@ -65,8 +65,9 @@ public final class HTTPServer: Sendable {
             lifecycle.withLock { $0 = .idle }
             throw error
         }
-        let threads = loops.enumerated().map { index, loop in
-            let thread = Thread { loop.run(listener: listener) }
+        let group = loops
+        let threads = group.enumerated().map { index, loop in
+            let thread = Thread { loop.run(listener: listener, group: group) }
             thread.name = "http-loop-\(index)"
             return thread
         }

@@ -1,5 +1,5 @@
 /// Base64 with the standard alphabet and padding (RFC 4648 §4), for the handshake's key and accept values.
-public enum Base64 {
+enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     private static let decodeTable: [UInt8] = {
@@ -8,7 +8,7 @@ public enum Base64 {
         return table
     }()
 
-    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+    static func encode(_ bytes: some Collection<UInt8>) -> String {
         let input = Array(bytes)
         var output: [UInt8] = []
         output.reserveCapacity((input.count + 2) / 3 * 4)
@@ -32,7 +32,7 @@ public enum Base64 {
 
     /// Decodes canonical padded base64; nil for anything else (wrong length, stray characters,
     /// misplaced padding, or non-zero bits left over in the last symbol).
-    public static func decode(_ text: String) -> [UInt8]? {
+    static func decode(_ text: String) -> [UInt8]? {
         let symbols = Array(text.utf8)
         guard symbols.count % 4 == 0 else { return nil }
         var output: [UInt8] = []

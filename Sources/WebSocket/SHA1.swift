@@ -2,24 +2,24 @@
 ///
 /// SHA-1 is broken for collision resistance; the WebSocket handshake uses it as a fixed
 /// transformation, not for security, so a small hand-written one suffices (as swift-nio does).
-public struct SHA1: Sendable {
+struct SHA1: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
     private var pending: [UInt8] = []
     private var totalLength: UInt64 = 0
 
-    public init() {
+    init() {
         pending.reserveCapacity(64)
     }
 
     /// The 20-byte digest of `bytes`.
-    public static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+    static func digest(_ bytes: some Sequence<UInt8>) -> [UInt8] {
         var hasher = SHA1()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    mutating func update(_ bytes: some Sequence<UInt8>) {
         for byte in bytes {
             pending.append(byte)
             totalLength &+= 1
@@ -31,7 +31,7 @@ public struct SHA1: Sendable {
     }
 
     /// Pads, processes the last block(s) and returns the digest; the hasher is spent afterwards.
-    public mutating func finalize() -> [UInt8] {
+    mutating func finalize() -> [UInt8] {
         let bitLength = totalLength &* 8
         var tail = pending
         tail.append(0x80)

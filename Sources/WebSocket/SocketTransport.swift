@@ -64,6 +64,14 @@ final class SocketTransport: WebSocketTransport {
         writeSource.resume()
     }
 
+    deinit {
+        // Normally `close()` has released the sources; an armed source left behind would keep firing
+        // on a readable socket with nobody to handle it.
+        var effects = Effects()
+        state.withLock { release(&$0, &effects) }
+        apply(effects)
+    }
+
     func read() async -> [UInt8]? {
         await withCheckedContinuation { continuation in
             var effects = Effects()

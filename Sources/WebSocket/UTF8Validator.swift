@@ -4,18 +4,18 @@
 ///
 /// Follows the well-formed byte sequences of Unicode Table 3-7: no overlong forms, no surrogates,
 /// nothing above U+10FFFF.
-public struct UTF8Validator: Sendable, Equatable {
+struct UTF8Validator: Sendable, Equatable {
     private var pendingContinuations = 0
     private var nextLow: UInt8 = 0x80
     private var nextHigh: UInt8 = 0xBF
 
-    public init() {}
+    init() {}
 
     /// Whether everything fed so far ends on a character boundary.
-    public var isAtCharacterBoundary: Bool { pendingContinuations == 0 }
+    var isAtCharacterBoundary: Bool { pendingContinuations == 0 }
 
     /// Feeds bytes; false as soon as they cannot be part of valid UTF-8 (the validator is then spent).
-    public mutating func feed(_ bytes: some Collection<UInt8>) -> Bool {
+    mutating func feed(_ bytes: some Collection<UInt8>) -> Bool {
         for byte in bytes {
             if pendingContinuations > 0 {
                 guard byte >= nextLow, byte <= nextHigh else { return false }
@@ -40,7 +40,7 @@ public struct UTF8Validator: Sendable, Equatable {
     }
 
     /// Validates a complete byte string.
-    public static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
+    static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
         var validator = UTF8Validator()
         return validator.feed(bytes) && validator.isAtCharacterBoundary
     }

@@ -19,15 +19,21 @@ public struct WebSocketClosedError: Error, Equatable, Sendable, CustomStringConv
 ///
 /// Iterating `messages` is what reads the socket, so pongs, close echoes and protocol errors are
 /// handled while the application iterates; pings, the idle timeout and the close deadline run on
-/// their own task and need nobody to iterate. Control frames are written with `tryWrite`: a peer
-/// that leaves our queue full does not get pongs and is dropped at the close deadline, and no
-/// timer or reader ever waits on a slow peer.
+/// their own task and need nobody to iterate. Control frames are written with `tryWrite`, so no
+/// timer or reader ever waits on a slow peer: a peer that leaves our queue full gets no pongs, and
+/// a close frame that finds the queue full waits for room at most one more close timeout before
+/// the transport is closed anyway.
 public final class WebSocketConnection: Sendable {
     private struct Core: Sendable {
         var machine: WebSocketStateMachine
         var timers: Task<Void, Never>?
         var finished = false
         var closedWaiters: [CheckedContinuation<WebSocketClosure, Never>] = []
+        /// A close frame is waiting for room in a full queue; the socket closes after it, or after
+        /// one more close timeout if the peer never makes room.
+        var closeFrameWaiting = false
+        var closeAfterCloseFrame = false
+        var transportClosed = false
     }
 
     private let transport: any WebSocketTransport
@@ -139,21 +145,51 @@ public final class WebSocketConnection: Sendable {
             switch action {
             case .write(let bytes):
                 // Control frames never wait (see the type's comment), but a close frame is worth
-                // queueing once the peer drains some: it tells a slow client why (1013) before the deadline.
+                // queueing once the peer drains some: it tells a slow client why (1013).
                 if case .wouldBlock = transport.tryWrite(bytes), bytes.first.map({ $0 & 0x0F == WebSocketOpcode.close.rawValue }) == true {
-                    Task { [transport] in _ = await transport.write(bytes) }
+                    core.closeFrameWaiting = true
+                    Task {
+                        _ = await transport.write(bytes) // false means closed: nothing left to tell the peer
+                        closeFrameQueued()
+                    }
                 }
             case .deliver(let message):
                 delivered.append(message)
             case .closeSocket:
                 guard !core.finished else { continue }
                 core.finished = true
-                transport.close()
+                if core.closeFrameWaiting {
+                    core.closeAfterCloseFrame = true
+                    let grace = core.machine.configuration.closeTimeout
+                    Task {
+                        try? await Task.sleep(for: grace) // not cancelled by anyone; an early wake only closes sooner
+                        closeTransport()
+                    }
+                } else {
+                    closeTransport(&core)
+                }
                 core.timers?.cancel()
                 core.timers = nil
             }
         }
         return delivered
+    }
+
+    private func closeFrameQueued() {
+        core.withLock { core in
+            core.closeFrameWaiting = false
+            if core.closeAfterCloseFrame { closeTransport(&core) }
+        }
+    }
+
+    private func closeTransport() {
+        core.withLock { closeTransport(&$0) }
+    }
+
+    private func closeTransport(_ core: inout Core) {
+        guard !core.transportClosed else { return }
+        core.transportClosed = true
+        transport.close()
     }
 
     private func startTimers() -> Task<Void, Never> {

@@ -1,14 +1,15 @@
 import Foundation
 import HTTPServer
 
-/// `fabricsync-bench http [--duration 10s] [--connections 64] [--threads 2] [--loops 2] [--nginx-workers <loops>]`
+/// `fabricsync-bench http [--duration 10s] [--connections 64] [--threads 2] [--loops 2] [--nginx-workers <loops>] [--rounds 3]`
 ///
 /// A small GET against this server and against Debian's nginx serving a static file of the same
 /// bytes, both driven by the same `wrk` command in one run; prints requests/s, p99 and the ratio.
 /// nginx gets as many worker processes as the server has event-loop threads unless told otherwise,
-/// so both use the same number of cores.
+/// so both use the same number of cores. The measurements alternate for `--rounds` rounds and
+/// the medians are compared, so that a burst of other work on a shared machine hits both sides.
 @Sendable func runHTTPBenchmark(_ arguments: [String]) async throws {
-    var options = ["--duration": "10s", "--connections": "64", "--threads": "2", "--loops": "2", "--nginx-workers": ""]
+    var options = ["--duration": "10s", "--connections": "64", "--threads": "2", "--loops": "2", "--nginx-workers": "", "--rounds": "3"]
     var index = 0
     while index + 1 < arguments.count {
         guard options[arguments[index]] != nil else { throw BenchmarkError("unknown option \(arguments[index])") }
@@ -17,6 +18,7 @@ import HTTPServer
     }
     guard index == arguments.count else { throw BenchmarkError("option \(arguments[index]) needs a value") }
     if options["--nginx-workers"]!.isEmpty { options["--nginx-workers"] = options["--loops"]! }
+    let rounds = max(1, Int(options["--rounds"]!) ?? 3)
     let wrk = ["-t", options["--threads"]!, "-c", options["--connections"]!, "-d", options["--duration"]!, "--latency"]
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/wrk") else { throw BenchmarkError("wrk is not installed (apt-get install wrk)") }
 
@@ -28,20 +30,36 @@ import HTTPServer
     configuration.eventLoopThreads = Int(options["--loops"]!) ?? 2
     let server = HTTPServer(configuration: configuration, router: router)
     let port = try await server.start()
-
-    print("wrk \(wrk.joined(separator: " ")); server event loops: \(configuration.eventLoopThreads); nginx worker_processes: \(options["--nginx-workers"]!)")
-    let ours = try await measure(url: "http://127.0.0.1:\(port)/", wrk: wrk)
-    print(ours.line("fabricsync (inline handler)"))
-    let oursAsync = try await measure(url: "http://127.0.0.1:\(port)/async", wrk: wrk)
-    print(oursAsync.line("fabricsync (async handler)"))
-    await server.shutdown(grace: .seconds(1))
-
-    let nginx = try NginxProcess(body: body, workers: options["--nginx-workers"]!)
+    let nginx: NginxProcess
+    do {
+        nginx = try NginxProcess(body: body, workers: options["--nginx-workers"]!)
+    } catch {
+        await server.shutdown(grace: .seconds(1))
+        throw error
+    }
     defer { nginx.stop() }
-    let theirs = try await measure(url: "http://127.0.0.1:\(nginx.port)/index.txt", wrk: wrk)
-    print(theirs.line("nginx (static file)"))
-    print(String(format: "ratio fabricsync/nginx requests/s: %.2f (goal >= 0.5); fabricsync p99 %.2f ms (goal < 5 ms)",
-                 ours.requestsPerSecond / theirs.requestsPerSecond, ours.p99Milliseconds))
+
+    print("wrk \(wrk.joined(separator: " ")); server event loops: \(configuration.eventLoopThreads); "
+        + "nginx worker_processes: \(options["--nginx-workers"]!); \(rounds) alternating rounds")
+    let targets = [
+        ("fabricsync (inline handler)", "http://127.0.0.1:\(port)/"),
+        ("fabricsync (async handler)", "http://127.0.0.1:\(port)/async"),
+        ("nginx (static file)", "http://127.0.0.1:\(nginx.port)/index.txt"),
+    ]
+    var results = Array(repeating: [WrkResult](), count: targets.count)
+    for round in 1...rounds {
+        for (index, target) in targets.enumerated() {
+            let result = try await measure(url: target.1, wrk: wrk)
+            results[index].append(result)
+            print("round \(round): " + result.line(target.0))
+        }
+    }
+    await server.shutdown(grace: .seconds(1))
+    let medians = results.map(WrkResult.median)
+    print("medians:")
+    for (index, target) in targets.enumerated() { print("  " + medians[index].line(target.0)) }
+    print(String(format: "ratio fabricsync/nginx requests/s: %.2f (goal >= 0.5); fabricsync p99 %.2f ms (goal < 5 ms); nginx p99 %.2f ms",
+                 medians[0].requestsPerSecond / medians[2].requestsPerSecond, medians[0].p99Milliseconds, medians[2].p99Milliseconds))
 }
 
 struct BenchmarkError: Error, CustomStringConvertible {
@@ -54,6 +72,14 @@ private struct WrkResult {
     var p99Milliseconds: Double
     var p50Milliseconds: Double
     var errors: String?
+
+    /// Each figure's median over the runs, taken separately.
+    static func median(_ runs: [WrkResult]) -> WrkResult {
+        func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        let errors = runs.compactMap(\.errors)
+        return WrkResult(requestsPerSecond: middle(runs.map(\.requestsPerSecond)), p99Milliseconds: middle(runs.map(\.p99Milliseconds)),
+                         p50Milliseconds: middle(runs.map(\.p50Milliseconds)), errors: errors.isEmpty ? nil : errors.joined(separator: "; "))
+    }
 
     func line(_ name: String) -> String {
         name.padding(toLength: 30, withPad: " ", startingAt: 0)

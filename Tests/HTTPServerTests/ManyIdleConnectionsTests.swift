@@ -7,7 +7,9 @@ final class ManyIdleConnectionsTests: XCTestCase {
     func testTwoThousandHalfOpenConnectionsWhileANormalRequestSucceeds() async throws {
         let limit = raiseOpenFileLimit()
         try XCTSkipIf(limit < 4500, "open-file hard limit \(limit) is below what 2,000 connections on both ends need")
-        let server = try await LoopbackTestServer.start(basicRouter())
+        var configuration = HTTPServerConfiguration()
+        configuration.headerReadTimeout = .seconds(3)
+        let server = try await LoopbackTestServer.start(basicRouter(), configuration: configuration)
         let port = server.port
         let clients = try await blocking { () -> [RawClient] in
             var clients: [RawClient] = []
@@ -23,9 +25,27 @@ final class ManyIdleConnectionsTests: XCTestCase {
         try await assertServerAnswers(port: port)
         let output = try await curl(["\(server.baseURL)/hello"])
         XCTAssertEqual(output.stdout, "hello", output.stderr)
-        XCTAssertEqual(clients.count, 2000)
+        // The half-sent heads get their 408 and are closed; the silent ones wait for the idle timeout.
+        try await waitUntil("the 1,000 half-sent heads to time out") { server.server.openConnectionCount <= 1000 }
+        let timedOut = try await blocking { try clients[1].receiveUntilClosed() }
+        XCTAssertTrue(timedOut.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), timedOut)
+        XCTAssertEqual(server.server.openConnectionCount, 1000)
+        try await assertServerAnswers(port: port)
         withExtendedLifetime(clients) {}
         await server.stop()
+    }
+
+    func testStartingAServerRaisesTheOpenFileLimitToTheHardLimit() async throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let hard = limit.rlim_max
+        // Lower the soft limit as a fresh process has it, then let the server raise it.
+        limit.rlim_cur = min(1024, hard)
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let server = try await LoopbackTestServer.start(basicRouter())
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        await server.stop()
+        XCTAssertEqual(limit.rlim_cur, hard)
     }
 
     func testConnectionsBeyondTheCapGet503() async throws {

@@ -24,6 +24,32 @@ final class OtherClientsTests: XCTestCase {
                        #"[[200, "hello"], [200, 100000], [200, "5", ""], [404, 404], true]"#)
     }
 
+    func testPythonReadsAStreamIncrementallyAndUploadsChunked() async throws {
+        var router = basicRouter()
+        router.get("/watch") { _ in
+            .stream(headers: ["Content-Type": "application/json"]) { writer in
+                for index in 1...3 {
+                    try await writer.write(#"{"type":"ADDED","n":\#(index)}"# + "\n")
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+        let server = try await LoopbackTestServer.start(router)
+        let script = """
+            import http.client, json
+            c = http.client.HTTPConnection("127.0.0.1", \(server.port), timeout=30)
+            c.request("GET", "/watch"); r = c.getresponse()
+            events = [json.loads(line)["n"] for line in r]
+            c.request("POST", "/echo", body=iter([b"ab", b"cd", b"ef"]), encode_chunked=True)
+            r2 = c.getresponse()
+            print(json.dumps([r.getheader("Transfer-Encoding"), events, r2.read().decode()]))
+            """
+        let output = try await python(script)
+        await server.stop()
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(output.stdout.trimmingCharacters(in: .whitespacesAndNewlines), #"["chunked", [1, 2, 3], "abcdef"]"#)
+    }
+
     func testBindsIPv6LoopbackAndReportsThePort() async throws {
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "::1", port: 0), router: basicRouter())
         let port = try await server.start()

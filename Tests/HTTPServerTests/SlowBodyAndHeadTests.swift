@@ -16,6 +16,26 @@ final class SlowBodyAndHeadTests: XCTestCase {
         XCTAssertTrue(reply.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), reply)
     }
 
+    func testBodyTrickledAByteAtATimeStillTimesOut() async throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.idleTimeout = .seconds(1)
+        let server = try await LoopbackTestServer.start(basicRouter(), configuration: configuration)
+        let reply = try await blocking {
+            let client = try RawClient(port: server.port)
+            client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n")
+            let sender = Thread {
+                for _ in 0..<100 {
+                    guard client.send("x") else { return }
+                    usleep(200_000)
+                }
+            }
+            sender.start()
+            return try client.receiveUntilClosed()
+        }
+        await server.stop()
+        XCTAssertTrue(reply.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), reply)
+    }
+
     func testHeadOnAStreamRouteSendsHeadOnlyAndKeepsTheConnection() async throws {
         var router = basicRouter()
         router.get("/events") { _ in

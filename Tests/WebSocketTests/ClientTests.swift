@@ -57,6 +57,30 @@ final class ClientTests: XCTestCase {
         }
     }
 
+    func testTrySendReportsAServerThatStopsReading() async throws {
+        var router = Router()
+        router.get("/ws") { request in
+            // Never reads: the server's bounded input pauses the socket and TCP pushes back on the client.
+            WebSocketConnection.upgrade(request, configuration: WebSocketConfiguration(idleTimeout: .seconds(3), closeTimeout: .seconds(1))) { connection, _ in
+                _ = await connection.closed()
+            }
+        }
+        let server = try await LoopbackTestServer.start(router)
+        let client = try await WebSocketClient.connect(host: "127.0.0.1", port: server.port, path: "/ws")
+        let chunk = WebSocketMessage.binary([UInt8](repeating: 7, count: 64 * 1024))
+        var sent = 0
+        var result = client.trySend(chunk)
+        while result == .sent, sent < 10_000 {
+            sent += 1
+            result = client.trySend(chunk)
+        }
+        guard case .peerIsSlow(let buffered) = result else { return XCTFail("expected the peer to be slow after \(sent) messages, got \(result)") }
+        XCTAssertGreaterThan(buffered, 0)
+        XCTAssertLessThan(sent, 10_000)
+        client.close()
+        await server.stop()
+    }
+
     func testInteroperatesWithPythonsWebsocketsServer() async throws {
         try PythonClient.requireWebsockets()
         let server = try await PythonServer.start(#"""

@@ -71,7 +71,11 @@ final class ConnectionTests: XCTestCase {
         let connection = WebSocketConnection(transport: transport)
         XCTAssertEqual(connection.trySend(text: "0123456789"), .sent)
         XCTAssertEqual(connection.trySend(text: "more"), .peerIsSlow(bufferedBytes: 12))
-        try await connection.send(text: "waited") // the memory transport's write never blocks
+        async let waited: Void = connection.send(text: "waited")
+        try await Task.sleep(for: .milliseconds(50))
+        XCTAssertEqual(transport.writtenFrames().count, 1, "send waits while the queue is full")
+        transport.drain()
+        try await waited
         XCTAssertEqual(transport.writtenFrames().compactMap { String(decoding: $0.payload, as: UTF8.self) }, ["0123456789", "waited"])
     }
 
@@ -91,5 +95,28 @@ final class ConnectionTests: XCTestCase {
         } catch {
             XCTAssertEqual(error, WebSocketClosedError())
         }
+    }
+
+    func testACloseFrameWaitingForRoomGoesOutBeforeTheSocketCloses() async {
+        let transport = MemoryTransport(queueLimit: 10)
+        // A generous timeout: the grace after the deadline must outlast a busy machine's scheduling.
+        let connection = WebSocketConnection(transport: transport, configuration: WebSocketConfiguration(closeTimeout: .seconds(1)))
+        XCTAssertEqual(connection.trySend(text: "0123456789"), .sent)
+        connection.close(code: .tryAgainLater, reason: "slow")
+        _ = await connection.closed() // the close deadline passed
+        XCTAssertFalse(transport.isClosed, "the close frame still waits for room")
+        transport.drain()
+        await eventually("the transport closes once the close frame is queued") { transport.isClosed }
+        XCTAssertEqual(transport.writtenFrames().map(\.opcode), [.text, .close])
+    }
+
+    func testAPeerThatNeverMakesRoomIsClosedOneCloseTimeoutLater() async {
+        let transport = MemoryTransport(queueLimit: 10)
+        let connection = WebSocketConnection(transport: transport, configuration: WebSocketConfiguration(closeTimeout: .milliseconds(100)))
+        XCTAssertEqual(connection.trySend(text: "0123456789"), .sent)
+        connection.close(code: .tryAgainLater, reason: "slow")
+        _ = await connection.closed()
+        await eventually("closed without the close frame") { transport.isClosed }
+        XCTAssertEqual(transport.writtenFrames().map(\.opcode), [.text])
     }
 }

@@ -81,7 +81,7 @@ def read_until_close(sock, data):
     return code, closed, texts
 
 
-if scenario in ("echo", "fragmented", "ping", "serverClose", "oversize", "clientClose"):
+if scenario in ("echo", "fragmented", "ping", "serverClose", "oversize", "clientClose", "subprotocol"):
     from websockets.exceptions import ConnectionClosed
     from websockets.sync.client import connect
 
@@ -94,6 +94,9 @@ if scenario in ("echo", "fragmented", "ping", "serverClose", "oversize", "client
             ws.send(b"\x00\x01binary")
             binary = ws.recv(timeout=10)
         report(inOrder=received == messages, count=len(received), binaryEchoed=binary == b"\x00\x01binary")
+    elif scenario == "subprotocol":
+        with connect(url, subprotocols=sys.argv[3].split(",")) as ws:
+            report(subprotocol=ws.subprotocol)
     elif scenario == "fragmented":
         with connect(url) as ws:
             ws.send(iter(["frag", "ment", "ed ✓"]))

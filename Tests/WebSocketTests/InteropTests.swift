@@ -137,12 +137,23 @@ final class InteropTests: XCTestCase {
     }
 
     func testASlowReaderIsReportedAndClosedWith1013AfterWhatWasQueued() async throws {
+        // The reader stalls past the close deadline (but within the grace a waiting close frame
+        // gets): the 1013 frame still follows the queued messages.
         let server = try await startEchoServer(configuration: WebSocketConfiguration(closeTimeout: .seconds(1)))
-        let report = try await run(server, "stall", "1024", "1.0")
+        let report = try await run(server, "stall", "1024", "1.5")
         await server.stop()
         XCTAssertEqual(report["code"] as? Int, 1013, "\(report)")
         XCTAssertEqual(report["tcpClosed"] as? Bool, true)
         XCTAssertGreaterThan(report["messages"] as? Int ?? 0, 0, "messages queued before the peer was found slow still arrive")
         XCTAssertLessThan(report["messages"] as? Int ?? .max, 100_000, "trySend must report the stalled peer long before the flood's bound")
+    }
+
+    func testNegotiatesASubprotocolTheClientOffers() async throws {
+        let server = try await startEchoServer(options: WebSocketHandshakeOptions(subprotocols: ["fabricsync.v1"]))
+        let chosen = try await run(server, "subprotocol", "other,fabricsync.v1")
+        let none = try await run(server, "subprotocol", "other")
+        await server.stop()
+        XCTAssertEqual(chosen["subprotocol"] as? String, "fabricsync.v1")
+        XCTAssertTrue(none["subprotocol"] is NSNull, "no common subprotocol: the connection proceeds without one (\(none))")
     }
 }

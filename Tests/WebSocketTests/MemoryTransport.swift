@@ -9,7 +9,11 @@ final class MemoryTransport: WebSocketTransport {
         var inbound: [[UInt8]] = []
         var inputFinished = false
         var reader: CheckedContinuation<[UInt8]?, Never>?
+        /// Everything accepted, in order.
         var outbound: [UInt8] = []
+        /// Accepted bytes the "peer" has not read yet; `drain()` reads them.
+        var queued = 0
+        var writers: [CheckedContinuation<Void, Never>] = []
         var closed = false
     }
 
@@ -63,29 +67,54 @@ final class MemoryTransport: WebSocketTransport {
     }
 
     func write(_ bytes: [UInt8]) async -> Bool {
-        state.withLock { state in
-            guard !state.closed else { return false }
-            state.outbound += bytes
-            return true
+        while true {
+            switch tryWrite(bytes) {
+            case .accepted: return true
+            case .closed: return false
+            case .wouldBlock:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { state -> Bool in
+                        if state.closed || state.queued < queueLimit { return true }
+                        state.writers.append(continuation)
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            }
         }
     }
 
     func tryWrite(_ bytes: [UInt8]) -> WebSocketTransportWrite {
         state.withLock { state in
             if state.closed { return .closed }
-            if state.outbound.count >= queueLimit { return .wouldBlock(bufferedBytes: state.outbound.count) }
+            if state.queued >= queueLimit { return .wouldBlock(bufferedBytes: state.queued) }
             state.outbound += bytes
+            state.queued += bytes.count
             return .accepted
         }
     }
 
+    /// The peer reads everything queued, making room for waiting writers.
+    func drain() {
+        let writers = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.queued = 0
+            defer { state.writers = [] }
+            return state.writers
+        }
+        for writer in writers { writer.resume() }
+    }
+
     func close() {
-        let reader = state.withLock { state -> CheckedContinuation<[UInt8]?, Never>? in
+        let (reader, writers) = state.withLock { state -> (CheckedContinuation<[UInt8]?, Never>?, [CheckedContinuation<Void, Never>]) in
             state.closed = true
-            defer { state.reader = nil }
-            return state.reader
+            defer {
+                state.reader = nil
+                state.writers = []
+            }
+            return (state.reader, state.writers)
         }
         reader?.resume(returning: nil)
+        for writer in writers { writer.resume() }
     }
 }
 
