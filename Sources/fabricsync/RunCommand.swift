@@ -14,7 +14,7 @@ enum RunCommand: Command {
         With --once: reconcile every fabric once, print a summary, exit 0 when every enabled fabric is Ready, 1 otherwise.
         With --dry-run: plan and check with server-side dry-run; write nothing, not even status.
         """,
-        options: SourceFlags.options + ClusterSetup.options + [
+        options: SourceFlags.options + ClusterSetup.options + ServerFlags.options + [
             .flag("once", help: "Reconcile every fabric once and exit."),
             .flag("dry-run", help: "Write nothing; show what would change."),
             .value("concurrency", "N", help: "Fabrics reconciled in parallel.", default: "4"),
@@ -61,10 +61,19 @@ enum RunCommand: Command {
         }
 
         let signals = TerminationSignals()
+        var server: NotificationServer?
+        if let serverOptions = try ServerFlags.serverOptions(arguments) {
+            let notifications = NotificationServer(hub: hub, directory: ControllerDirectory(controller: controller, store: cluster), options: serverOptions)
+            let (port, metricsPort) = try await notifications.start()
+            log.info("notification server listening", [("url", .string("http://\(serverOptions.host):\(port)/"))] + (metricsPort.map { [("metrics_port", .int(Int64($0)))] } ?? []))
+            server = notifications
+        }
         let loop = Task { await controller.run() }
         let signal = await signals.next()
         log.info("shutting down", [("signal", .int(Int64(signal)))])
         await controller.drain(grace: try arguments.duration("shutdown-grace") ?? .seconds(30))
+        // After the drain, so clients see the last reconciles end; then WebSockets close with 1001.
+        await server?.shutdown()
         loop.cancel()
         await setup.emulator?.shutdown()
         return .success
