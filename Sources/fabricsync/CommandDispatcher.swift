@@ -13,6 +13,8 @@ enum CommandDispatcher {
         ValidateCommand.self,
         DiffCommand.self,
         EmulatorCommand.self,
+        StatusCommand.self,
+        EventsCommand.self,
         VersionCommand.self,
     ]}
 
