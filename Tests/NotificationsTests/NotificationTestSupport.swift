@@ -73,13 +73,18 @@ enum ExternalProcess {
         var stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60) throws -> Output {
+    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60) async throws -> Output {
         let process = try start(executable, arguments)
-        return try process.finish(timeout: timeout)
+        return try await process.finish(timeout: timeout)
     }
 
-    static func python(_ script: String, _ arguments: [String] = [], timeout: TimeInterval = 60) throws -> Output {
-        try run("/usr/bin/python3", ["-c", script] + arguments, timeout: timeout)
+    static func python(_ script: String, _ arguments: [String] = [], timeout: TimeInterval = 60) async throws -> Output {
+        try await startPython(script, arguments).finish(timeout: timeout)
+    }
+
+    /// The `python3` on PATH (where pip put `websockets`), not necessarily the system one.
+    static func startPython(_ script: String, _ arguments: [String] = []) throws -> Started {
+        try start("/usr/bin/env", ["python3", "-c", script] + arguments)
     }
 
     static func start(_ executable: String, _ arguments: [String]) throws -> Started {
@@ -106,7 +111,14 @@ enum ExternalProcess {
         let err = Mutex(Data())
         init(process: Process) { self.process = process }
 
-        func finish(timeout: TimeInterval) throws -> Output {
+        /// Waits off the cooperative pool: a blocked pool thread would starve the server under test.
+        func finish(timeout: TimeInterval) async throws -> Output {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(with: Result { try self.waitForExit(timeout: timeout) }) }
+            }
+        }
+
+        private func waitForExit(timeout: TimeInterval) throws -> Output {
             if group.wait(timeout: .now() + timeout) == .timedOut {
                 process.terminate()
                 _ = group.wait(timeout: .now() + 5)
@@ -120,8 +132,8 @@ enum ExternalProcess {
     }
 
     /// `curl -s` answering "<status>\n<body>".
-    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
-        let output = try run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + arguments)
+    static func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
+        let output = try await run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + arguments)
         let text = output.stdout
         guard let newline = text.lastIndex(of: "\n") else { return (0, text) }
         return (Int(text[text.index(after: newline)...]) ?? 0, String(text[..<newline]))

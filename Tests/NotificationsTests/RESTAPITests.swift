@@ -7,7 +7,7 @@ final class RESTAPITests: XCTestCase {
     func testListsFabricsWithTheDesignedFields() async throws {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
-        let (status, body) = try ExternalProcess.curl(["\(running.base)/api/v1/fabrics"])
+        let (status, body) = try await ExternalProcess.curl(["\(running.base)/api/v1/fabrics"])
         XCTAssertEqual(status, 200)
         let items = try XCTUnwrap(body.json?["items"]?.arrayValue)
         XCTAssertEqual(items.count, 2)
@@ -22,10 +22,10 @@ final class RESTAPITests: XCTestCase {
     func testOneFabricAndNotFoundAsAnErrorObject() async throws {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
-        let (status, body) = try ExternalProcess.curl(["\(running.base)/api/v1/fabrics/hedgehog/lab"])
+        let (status, body) = try await ExternalProcess.curl(["\(running.base)/api/v1/fabrics/hedgehog/lab"])
         XCTAssertEqual(status, 200)
         XCTAssertEqual(body.json?["sync_status"], "error")
-        let (missing, error) = try ExternalProcess.curl(["\(running.base)/api/v1/fabrics/hedgehog/nope"])
+        let (missing, error) = try await ExternalProcess.curl(["\(running.base)/api/v1/fabrics/hedgehog/nope"])
         XCTAssertEqual(missing, 404)
         XCTAssertEqual(error.json?["error"]?["code"], "not_found")
         XCTAssertNotNil(error.json?["error"]?["message"]?.stringValue)
@@ -34,18 +34,18 @@ final class RESTAPITests: XCTestCase {
     func testSyncIsAcceptedWith202AndReachesTheController() async throws {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
-        let (status, body) = try ExternalProcess.curl(["-X", "POST", "\(running.base)/api/v1/fabrics/hedgehog/dc1/sync"])
+        let (status, body) = try await ExternalProcess.curl(["-X", "POST", "\(running.base)/api/v1/fabrics/hedgehog/dc1/sync"])
         XCTAssertEqual(status, 202)
         XCTAssertEqual(body.json?["accepted"], true)
         XCTAssertEqual(running.directory.syncRequests.withLock { $0 }, ["hedgehog/dc1"])
-        let (unknown, _) = try ExternalProcess.curl(["-X", "POST", "\(running.base)/api/v1/fabrics/hedgehog/nope/sync"])
+        let (unknown, _) = try await ExternalProcess.curl(["-X", "POST", "\(running.base)/api/v1/fabrics/hedgehog/nope/sync"])
         XCTAssertEqual(unknown, 404)
     }
 
     func testSourceRefreshIsAccepted() async throws {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
-        let (status, _) = try ExternalProcess.curl(["-X", "POST", "\(running.base)/api/v1/sources/refresh"])
+        let (status, _) = try await ExternalProcess.curl(["-X", "POST", "\(running.base)/api/v1/sources/refresh"])
         XCTAssertEqual(status, 202)
         for _ in 0..<100 where running.directory.refreshes.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
         XCTAssertEqual(running.directory.refreshes.withLock { $0 }, 1)
@@ -55,10 +55,13 @@ final class RESTAPITests: XCTestCase {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
         running.directory.ready.withLock { $0 = false }
-        XCTAssertEqual(try ExternalProcess.curl(["\(running.base)/readyz"]).status, 503)
-        XCTAssertEqual(try ExternalProcess.curl(["\(running.base)/healthz"]).status, 200)
+        let notReady = try await ExternalProcess.curl(["\(running.base)/readyz"]).status
+        XCTAssertEqual(notReady, 503)
+        let healthy = try await ExternalProcess.curl(["\(running.base)/healthz"]).status
+        XCTAssertEqual(healthy, 200)
         running.directory.ready.withLock { $0 = true }
-        XCTAssertEqual(try ExternalProcess.curl(["\(running.base)/readyz"]).status, 200)
+        let ready = try await ExternalProcess.curl(["\(running.base)/readyz"]).status
+        XCTAssertEqual(ready, 200)
     }
 
     func testMetricsInPrometheusTextFormat() async throws {
@@ -69,7 +72,7 @@ final class RESTAPITests: XCTestCase {
             "counts": ["created": 3, "updated": 1, "unchanged": 0, "adopted": 0, "pruned": 2, "failed": 0],
         ])
         running.hub.publish(MessageType.driftDetected, fabricID: "hedgehog/dc1", data: ["objects": [], "policy": "correct"])
-        let (status, text) = try ExternalProcess.curl(["\(running.base)/metrics"])
+        let (status, text) = try await ExternalProcess.curl(["\(running.base)/metrics"])
         XCTAssertEqual(status, 200)
         for line in [
             #"fabricsync_reconcile_total{fabric="hedgehog/dc1",outcome="success"} 1"#,
@@ -89,7 +92,7 @@ final class RESTAPITests: XCTestCase {
     func testStatusPageIsServedAsHTML() async throws {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
-        let output = try ExternalProcess.run("/usr/bin/curl", ["-s", "-i", "\(running.base)/"])
+        let output = try await ExternalProcess.run("/usr/bin/curl", ["-s", "-i", "\(running.base)/"])
         XCTAssertTrue(output.stdout.contains("Content-Type: text/html"))
         XCTAssertTrue(output.stdout.contains("/api/v1/ws"))
     }

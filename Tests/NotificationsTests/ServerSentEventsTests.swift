@@ -25,7 +25,7 @@ final class ServerSentEventsTests: XCTestCase {
         let curl = try ExternalProcess.start("/usr/bin/curl", ["-sN", "--max-time", "3", "-H", "Last-Event-ID: 4", "\(running.base)/api/v1/events"])
         try await Task.sleep(for: .milliseconds(800))
         running.publish(5)
-        let output = try curl.finish(timeout: 30)
+        let output = try await curl.finish(timeout: 30)
         let received = events(in: output.stdout)
         XCTAssertEqual(received.map(\.id), Array(5...15), output.stdout)
         XCTAssertEqual(received.first?.type, "sync_progress")
@@ -40,7 +40,7 @@ final class ServerSentEventsTests: XCTestCase {
         running.hub.publish(MessageType.syncStarted, fabricID: "hedgehog/dc1", data: ["trigger": "manual"])
         running.hub.publish(MessageType.syncStarted, fabricID: "hedgehog/lab", data: ["trigger": "manual"])
         running.hub.publish(MessageType.syncCompleted, fabricID: "hedgehog/lab", data: ["success": true])
-        let output = try ExternalProcess.run("/usr/bin/curl", ["-sN", "--max-time", "1", "-H", "Last-Event-ID: 0", "\(running.base)/api/v1/events?fabric=hedgehog/lab"])
+        let output = try await ExternalProcess.run("/usr/bin/curl", ["-sN", "--max-time", "1", "-H", "Last-Event-ID: 0", "\(running.base)/api/v1/events?fabric=hedgehog/lab"])
         let received = events(in: output.stdout)
         XCTAssertEqual(received.map(\.id), [2, 3])
         XCTAssertEqual(received.map(\.type), ["sync_started", "sync_completed"])
@@ -49,14 +49,14 @@ final class ServerSentEventsTests: XCTestCase {
     func testAHeartbeatCommentKeepsAnIdleStreamAlive() async throws {
         let running = try await RunningServer.start { $0.sseHeartbeat = .milliseconds(200) }
         defer { Task { await running.stop() } }
-        let output = try ExternalProcess.run("/usr/bin/curl", ["-sN", "--max-time", "1.5", "\(running.base)/api/v1/events"])
+        let output = try await ExternalProcess.run("/usr/bin/curl", ["-sN", "--max-time", "1.5", "\(running.base)/api/v1/events"])
         XCTAssertTrue(output.stdout.contains(": heartbeat\n\n"), output.stdout)
     }
 
     func testTheHeadersOfAnEventStream() async throws {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
-        let output = try ExternalProcess.run("/usr/bin/curl", ["-sN", "-i", "--max-time", "1", "\(running.base)/api/v1/events"])
+        let output = try await ExternalProcess.run("/usr/bin/curl", ["-sN", "-i", "--max-time", "1", "\(running.base)/api/v1/events"])
         XCTAssertTrue(output.stdout.contains("Content-Type: text/event-stream"), output.stdout)
         XCTAssertTrue(output.stdout.contains("Cache-Control: no-cache"), output.stdout)
     }
