@@ -29,6 +29,8 @@ public final class EventHub: Sendable {
     struct Client {
         var sink: any EventSink
         var subscriptions: Subscriptions
+        /// The first event this client got live: a later replay stops short of it, so nothing is sent twice.
+        var firstLiveSeq: UInt64?
     }
 
     struct State {
@@ -78,6 +80,8 @@ public final class EventHub: Sendable {
                     state.clients[id] = nil
                     state.droppedSlowClients += 1
                     overflowed.append(client.sink)
+                } else if client.firstLiveSeq == nil {
+                    state.clients[id]?.firstLiveSeq = envelope.seq
                 }
             }
             return envelope
@@ -127,6 +131,19 @@ public final class EventHub: Sendable {
         return outcome
     }
 
+    /// Subscribes and replays in one step (`subscribe_fabric` with `since`): the
+    /// replayed events come first and live ones follow in order, which a
+    /// separate `resume` cannot promise for events published between the two.
+    public func subscribe(_ id: ClientID, with command: ClientCommand, resumingAfter since: UInt64, streamID clientStreamID: String?) -> ResumeOutcome? {
+        var overflowed: (any EventSink)?
+        let outcome = state.withLock { state -> ResumeOutcome? in
+            state.clients[id]?.subscriptions.apply(command)
+            return replay(to: id, since: since, streamID: clientStreamID, in: &state, overflowed: &overflowed)
+        }
+        overflowed?.overflowed()
+        return outcome
+    }
+
     /// Registers a client and replays what it missed in one step (SSE's
     /// `Last-Event-ID`), so no live event slips between the two.
     public func connect(_ sink: any EventSink, subscriptions: Subscriptions, replayingAfter seq: UInt64) -> (ClientID, ResumeOutcome) {
@@ -148,6 +165,7 @@ public final class EventHub: Sendable {
         let (events, gap) = state.buffer.events(after: sameStream ? since : 0)
         var replayed = 0
         for envelope in events where client.subscriptions.wants(envelope) {
+            if let firstLive = client.firstLiveSeq, envelope.seq >= firstLive { break }  // already sent live
             if !client.sink.offer(envelope, encoded: envelope.json) {
                 state.clients[id] = nil
                 state.droppedSlowClients += 1

@@ -73,23 +73,48 @@ struct WebSocketProtocolHandler: Sendable {
             case .failure(let error):
                 session.reply(hub.reply(MessageType.error, data: ["code": .string(error.code), "message": .string(error.message)]))
             case .success(let command):
-                await handle(command, id: id, session: session)
+                if case .subscribe = command, let point = ClientCommand.resumePoint(of: text) {
+                    await subscribeAndResume(command, after: point.since, streamID: point.streamID, id: id, session: session)
+                } else {
+                    await handle(command, id: id, session: session)
+                }
             }
         }
+    }
+
+    /// `subscribe_fabric` with `since`: the snapshot, then the replay and the `resume_result`, then live events.
+    private func subscribeAndResume(_ command: ClientCommand, after since: UInt64, streamID: String?, id: EventHub.ClientID, session: WebSocketSession) async {
+        guard case .subscribe(let filter) = command else { return }
+        guard await sendSnapshots(filter, session: session) else { return }
+        guard let outcome = hub.subscribe(id, with: command, resumingAfter: since, streamID: streamID) else { return }
+        sendResumeResult(outcome, session: session)
+    }
+
+    private func sendResumeResult(_ outcome: EventHub.ResumeOutcome, session: WebSocketSession) {
+        session.reply(hub.reply(MessageType.resumeResult, data: [
+            "replayed": .int(Int64(outcome.replayed)), "lost": .bool(outcome.lost),
+            "first_available_seq": .int(Int64(outcome.firstAvailableSeq)),
+        ]))
+    }
+
+    /// One `fabric_status` per fabric the filter names; false when the client was too slow to take them.
+    private func sendSnapshots(_ filter: FabricFilter, session: WebSocketSession) async -> Bool {
+        let fabrics = await directory.fabrics()
+        for fabric in fabrics {
+            if case .fabric(let wanted) = filter, wanted != fabric.fabricID { continue }
+            guard session.reply(hub.reply(MessageType.fabricStatus, fabricID: fabric.fabricID, data: fabric.snapshotData)) else { return false }
+        }
+        if case .fabric(let wanted) = filter, !fabrics.contains(where: { $0.fabricID == wanted }) {
+            session.reply(hub.reply(MessageType.error, data: ["code": "unknown_fabric", "message": .string("no fabric \(wanted) yet; subscribed anyway")]))
+        }
+        return true
     }
 
     private func handle(_ command: ClientCommand, id: EventHub.ClientID, session: WebSocketSession) async {
         switch command {
         case .subscribe(let filter):
             hub.update(id, with: command)
-            let fabrics = await directory.fabrics()
-            for fabric in fabrics {
-                if case .fabric(let wanted) = filter, wanted != fabric.fabricID { continue }
-                guard session.reply(hub.reply(MessageType.fabricStatus, fabricID: fabric.fabricID, data: fabric.snapshotData)) else { return }
-            }
-            if case .fabric(let wanted) = filter, !fabrics.contains(where: { $0.fabricID == wanted }) {
-                session.reply(hub.reply(MessageType.error, data: ["code": "unknown_fabric", "message": .string("no fabric \(wanted) yet; subscribed anyway")]))
-            }
+            _ = await sendSnapshots(filter, session: session)
         case .unsubscribe:
             hub.update(id, with: command)
         case .ping(let clientTime):
@@ -98,10 +123,7 @@ struct WebSocketProtocolHandler: Sendable {
             session.reply(hub.reply(MessageType.pong, data: .object(data)))
         case .resume(let since, let streamID):
             guard let outcome = hub.resume(id, since: since, streamID: streamID) else { return }
-            session.reply(hub.reply(MessageType.resumeResult, data: [
-                "replayed": .int(Int64(outcome.replayed)), "lost": .bool(outcome.lost),
-                "first_available_seq": .int(Int64(outcome.firstAvailableSeq)),
-            ]))
+            sendResumeResult(outcome, session: session)
         }
     }
 }

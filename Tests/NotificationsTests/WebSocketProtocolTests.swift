@@ -91,11 +91,12 @@ final class WebSocketProtocolTests: XCTestCase {
         XCTAssertEqual(messages[3]["fabric_id"], "hedgehog/lab")
     }
 
-    func testResumeAfterADropReplaysTheGapThenLiveEventsWithNoGapOrDuplicate() async throws {
+    /// The first client reads up to seq 20 and drops; events go on; the second resumes from 20 while
+    /// events keep coming. Answers every seq the second client received, in arrival order.
+    func resumeAfterDrop(oneStep: Bool) async throws -> (seqs: [Int64], result: Value?) {
         let running = try await RunningServer.start()
         defer { Task { await running.stop() } }
         running.publish(30)
-        // The first client reads up to seq 20 and drops.
         let first = Self.prelude + """
         async def main():
             async with websockets.connect(url) as ws:
@@ -114,13 +115,16 @@ final class WebSocketProtocolTests: XCTestCase {
         let firstRun = try XCTUnwrap(dropped.stdout.json, dropped.stderr)
         XCTAssertEqual(firstRun["seqs"]?.arrayValue?.compactMap(\.intValue), Array(1...20))
         running.publish(30)
-        // The second resumes from 20 while events keep coming: replay and live must splice exactly.
         let second = Self.prelude + """
+        one_step = sys.argv[3] == "one-step"
         async def main():
             async with websockets.connect(url) as ws:
                 await recv(ws)
-                await ws.send(json.dumps({"type": "subscribe_fabric", "fabric_id": "*"}))
-                await ws.send(json.dumps({"type": "resume", "since": 20, "stream_id": sys.argv[2]}))
+                if one_step:
+                    await ws.send(json.dumps({"type": "subscribe_fabric", "fabric_id": "*", "since": 20, "stream_id": sys.argv[2]}))
+                else:
+                    await ws.send(json.dumps({"type": "subscribe_fabric", "fabric_id": "*"}))
+                    await ws.send(json.dumps({"type": "resume", "since": 20, "stream_id": sys.argv[2]}))
                 seqs, result, live = [], None, 0
                 while result is None or live < 20:
                     m = await recv(ws)
@@ -132,7 +136,7 @@ final class WebSocketProtocolTests: XCTestCase {
                 print(json.dumps({"result": result, "seqs": seqs}))
         asyncio.run(main())
         """
-        let python = try ExternalProcess.startPython(second, ["\(running.port)", firstRun["stream"]?.stringValue ?? ""])
+        let python = try ExternalProcess.startPython(second, ["\(running.port)", firstRun["stream"]?.stringValue ?? "", oneStep ? "one-step" : "two-steps"])
         let publisher = Task {
             while !Task.isCancelled {
                 running.publish(1)
@@ -142,11 +146,23 @@ final class WebSocketProtocolTests: XCTestCase {
         let output = try await python.finish(timeout: 30)
         publisher.cancel()
         let secondRun = try XCTUnwrap(output.stdout.json, output.stdout + output.stderr)
-        let seqs = secondRun["seqs"]?.arrayValue?.compactMap(\.intValue) ?? []
+        return (secondRun["seqs"]?.arrayValue?.compactMap(\.intValue) ?? [], secondRun["result"])
+    }
+
+    func testSubscribeWithSinceReplaysTheGapThenLiveEventsStrictlyInOrder() async throws {
+        let (seqs, result) = try await resumeAfterDrop(oneStep: true)
         XCTAssertGreaterThanOrEqual(seqs.count, 60)
-        XCTAssertEqual(seqs, Array(21..<(21 + Int64(seqs.count))), "a gap or a duplicate where replay meets live events")
-        XCTAssertEqual(secondRun["result"]?["lost"], false)
-        XCTAssertGreaterThanOrEqual(secondRun["result"]?["replayed"]?.intValue ?? 0, 40)
+        XCTAssertEqual(seqs, Array(21..<(21 + Int64(seqs.count))), "a gap, a duplicate or a reordering where replay meets live events")
+        XCTAssertEqual(result?["lost"], false)
+        XCTAssertGreaterThanOrEqual(result?["replayed"]?.intValue ?? 0, 40)
+    }
+
+    func testResumeAfterSubscribeLeavesNoGapAndNoDuplicate() async throws {
+        let (seqs, result) = try await resumeAfterDrop(oneStep: false)
+        // Events published between the two commands arrive live before the replay; none is lost or doubled.
+        XCTAssertEqual(Set(seqs).count, seqs.count, "a duplicate")
+        XCTAssertEqual(seqs.sorted(), Array(21..<(21 + Int64(seqs.count))), "a gap")
+        XCTAssertEqual(result?["lost"], false)
     }
 
     func testResumeFromAnotherStreamOrBeyondTheBufferSaysLost() async throws {
