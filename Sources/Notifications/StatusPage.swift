@@ -157,8 +157,10 @@ enum StatusPage {
       var m = JSON.parse(event.data);
       if (m.type === "connection_ack") {
         attempt = 0; setConnection("connected", "connected");
-        socket.send(JSON.stringify({ type: "subscribe_fabric", fabric_id: "*" }));
-        if (streamID && lastSeq > 0) socket.send(JSON.stringify({ type: "resume", since: lastSeq, stream_id: streamID }));
+        var subscribe = { type: "subscribe_fabric", fabric_id: "*" };
+        if (streamID && lastSeq > 0) { subscribe.since = lastSeq; subscribe.stream_id = streamID; }
+        if (streamID && streamID !== m.data.stream_id) lastSeq = 0;
+        socket.send(JSON.stringify(subscribe));
         streamID = m.data.stream_id;
         return;
       }

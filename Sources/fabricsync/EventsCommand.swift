@@ -88,13 +88,14 @@ struct EventFollower {
             case MessageType.connectionAck:
                 acknowledged = true
                 let serverStream = envelope.data["stream_id"]?.stringValue
+                // Subscribing with `since` replays the gap and then goes live in one step, strictly in order.
+                var subscribe = Object([("type", .string("subscribe_fabric")), ("fabric_id", .string(fabric))])
+                if resumeOnConnect {
+                    subscribe["since"] = .int(Int64(lastSeq))
+                    if let streamID { subscribe["stream_id"] = .string(streamID) }
+                }
                 do {
-                    try await connection.send(text: JSONWriter.string(["type": "subscribe_fabric", "fabric_id": .string(fabric)]))
-                    if resumeOnConnect {
-                        var resume = Object([("type", .string("resume")), ("since", .int(Int64(lastSeq)))])
-                        if let streamID { resume["stream_id"] = .string(streamID) }
-                        try await connection.send(text: JSONWriter.string(.object(resume)))
-                    }
+                    try await connection.send(text: JSONWriter.string(.object(subscribe)))
                 } catch {
                     return .dropped
                 }

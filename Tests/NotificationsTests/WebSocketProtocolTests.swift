@@ -108,7 +108,7 @@ final class WebSocketProtocolTests: XCTestCase {
                     m = await recv(ws)
                     if m["type"] == "sync_progress":
                         seqs.append(m["seq"])
-                print(json.dumps({"stream": ack["data"]["stream_id"], "seqs": seqs}))
+            print(json.dumps({"stream": ack["data"]["stream_id"], "seqs": seqs}))
         asyncio.run(main())
         """
         let dropped = try await ExternalProcess.python(first, ["\(running.port)"])
