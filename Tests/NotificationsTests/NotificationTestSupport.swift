@@ -120,7 +120,7 @@ enum ExternalProcess {
 
         private func waitForExit(timeout: TimeInterval) throws -> Output {
             if group.wait(timeout: .now() + timeout) == .timedOut {
-                process.terminate()
+                terminate()
                 _ = group.wait(timeout: .now() + 5)
                 throw NSError(domain: "test", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(process.executableURL?.path ?? "") did not finish in \(timeout) s: \(String(decoding: err.withLock { $0 }, as: UTF8.self))"])
             }
@@ -128,7 +128,8 @@ enum ExternalProcess {
             return Output(status: process.terminationStatus, stdout: String(decoding: out.withLock { $0 }, as: UTF8.self), stderr: String(decoding: err.withLock { $0 }, as: UTF8.self))
         }
 
-        func terminate() { if process.isRunning { process.terminate() } }
+        /// SIGKILL: a test process may have left SIGTERM ignored, and children inherit that.
+        func terminate() { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
     /// `curl -s` answering "<status>\n<body>".
