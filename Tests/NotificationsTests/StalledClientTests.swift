@@ -4,7 +4,7 @@ import XCTest
 
 /// A stalled client is cut off with 1013 once its bounded queue fills, while a
 /// reading client receives every event in order.
-final class SlowClientTests: XCTestCase {
+final class StalledClientTests: XCTestCase {
     func testAStalledClientIsClosedWith1013AndAReaderGetsEverything() async throws {
         let running = try await RunningServer.start { $0.clientQueueBytes = 64 * 1024; $0.maxClientsPerIP = 0 }
         defer { Task { await running.stop() } }
