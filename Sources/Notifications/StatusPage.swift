@@ -22,15 +22,19 @@ enum StatusPage {
   #conn.connected .dot { background:#48bb78; }
   #conn.reconnecting .dot { background:#ecc94b; animation:pulse 1s infinite; }
   @keyframes pulse { 50% { opacity:.3; } }
-  main { max-width:1200px; margin:20px auto; padding:0 20px; display:grid; gap:20px; grid-template-columns: 2fr 1fr; }
+  main { max-width:1400px; margin:20px auto; padding:0 20px; display:grid; gap:20px; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); align-items:start; }
   @media (max-width: 900px) { main { grid-template-columns: 1fr; } }
   section { background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; }
   section h2 { margin:0; padding:10px 14px; font-size:13px; text-transform:uppercase; letter-spacing:.6px; color:var(--muted); border-bottom:1px solid var(--line); }
+  .scroll { overflow-x:auto; }
   table { width:100%; border-collapse:collapse; }
-  th, td { text-align:left; padding:9px 14px; border-bottom:1px solid var(--line); vertical-align:middle; }
+  th, td { text-align:left; padding:9px 10px; border-bottom:1px solid var(--line); vertical-align:middle; }
   th { font-size:12px; color:var(--muted); font-weight:600; }
   tr:last-child td { border-bottom:none; }
-  td.rev { font-family:ui-monospace, monospace; font-size:12px; color:var(--muted); max-width:220px; overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
+  td.fabric, td.time { white-space:nowrap; }
+  td.fabric { font-weight:600; }
+  td.fabric .namespace { font-weight:400; font-size:12px; color:var(--muted); }
+  td.rev { font-family:ui-monospace, monospace; font-size:12px; color:var(--muted); white-space:nowrap; }
   .badge { display:inline-block; padding:2px 9px; border-radius:999px; font-size:12px; font-weight:600; color:#fff; background:var(--grey); }
   .badge.in_sync, .badge.ready-true { background:var(--green); }
   .badge.error, .badge.ready-false { background:var(--red); }
@@ -44,7 +48,7 @@ enum StatusPage {
   #feed li { padding:7px 14px; border-bottom:1px solid var(--line); display:grid; grid-template-columns:auto 1fr; gap:2px 8px; }
   #feed .type { font-weight:600; }
   #feed .time { color:var(--muted); font-family:ui-monospace, monospace; }
-  #feed .detail { grid-column:1 / -1; color:var(--muted); }
+  #feed .detail { grid-column:1 / -1; color:var(--muted); overflow-wrap:anywhere; }
   .empty { padding:16px 14px; color:var(--muted); }
   #message { padding:8px 24px; background:#fff5f5; color:var(--red); display:none; }
 </style>
@@ -58,10 +62,10 @@ enum StatusPage {
 <main>
   <section>
     <h2>Fabrics</h2>
-    <table>
-      <thead><tr><th>Fabric</th><th>Sync status</th><th>Ready</th><th>Last sync</th><th>Revision</th><th></th></tr></thead>
+    <div class="scroll"><table>
+      <thead><tr><th>Fabric</th><th>Status</th><th>Ready</th><th>Last sync</th><th>Revision</th><th></th></tr></thead>
       <tbody id="fabrics"><tr><td colspan="6" class="empty">Loading…</td></tr></tbody>
-    </table>
+    </table></div>
   </section>
   <section>
     <h2>Recent events</h2>
@@ -82,6 +86,9 @@ enum StatusPage {
   function showMessage(text) { var m = document.getElementById("message"); m.textContent = text; m.style.display = text ? "block" : "none"; }
   function setConnection(state, text) { var c = document.getElementById("conn"); c.className = state; document.getElementById("conn-text").textContent = text; }
 
+  // main@sha1:0123456789abcdef… → main@sha1:0123456 (the full one is the cell's tooltip)
+  function shortRevision(revision) { return (revision || "").replace(/(sha1|sha256):([0-9a-f]{7})[0-9a-f]+/g, "$1:$2"); }
+
   function render() {
     var body = document.getElementById("fabrics");
     body.textContent = "";
@@ -90,11 +97,15 @@ enum StatusPage {
     ids.forEach(function (id) {
       var f = fabrics[id], row = el("tr");
       row.dataset.fabric = id;
-      row.appendChild(el("td", null, id));
+      var name = el("td", "fabric"), slash = id.indexOf("/");
+      name.appendChild(el("div", null, id.slice(slash + 1)));
+      name.appendChild(el("div", "namespace", id.slice(0, slash)));
+      row.appendChild(name);
       var sync = el("td"); sync.appendChild(el("span", "badge sync " + (f.sync_status || ""), f.sync_status || "unknown")); row.appendChild(sync);
       var ready = el("td"); ready.appendChild(el("span", "badge ready-" + (f.ready ? "true" : "false"), f.ready ? "Ready" : "Not ready")); row.appendChild(ready);
-      row.appendChild(el("td", "time", f.last_sync_time ? new Date(f.last_sync_time).toLocaleString() : "—"));
-      var rev = el("td", "rev", f.revision || "—"); rev.title = f.revision || ""; row.appendChild(rev);
+      var synced = el("td", "time", f.last_sync_time ? new Date(f.last_sync_time).toLocaleTimeString() : "—");
+      synced.title = f.last_sync_time || ""; row.appendChild(synced);
+      var rev = el("td", "rev", shortRevision(f.revision) || "—"); rev.title = f.revision || ""; row.appendChild(rev);
       var action = el("td"), button = el("button", "sync-button", "Sync");
       button.onclick = function () { requestSync(id, button); };
       action.appendChild(button); row.appendChild(action);
@@ -116,7 +127,7 @@ enum StatusPage {
     switch (m.type) {
       case "sync_started": return "trigger " + d.trigger + (d.dry_run ? " (dry run)" : "");
       case "sync_progress": return d.applied + "/" + d.total + " applied";
-      case "sync_completed": return (d.success ? "succeeded" : "failed") + " in " + d.duration_ms + " ms" + (d.message ? ": " + d.message : "");
+      case "sync_completed": return (d.success ? "succeeded" : "failed") + " in " + d.duration_ms + " ms" + (d.message ? ": " + shortRevision(d.message) : "");
       case "fabric_status_update": return (d.previous_sync_status || "—") + " → " + d.sync_status + (d.reason ? " (" + d.reason + ")" : "");
       case "drift_detected": return (d.objects || []).length + " object(s) drifted, policy " + d.policy;
       case "validation_result": return d.valid ? "valid" : (d.errors || []).length + " error(s)";
@@ -159,6 +170,7 @@ enum StatusPage {
         attempt = 0; setConnection("connected", "connected");
         var subscribe = { type: "subscribe_fabric", fabric_id: "*" };
         if (streamID && lastSeq > 0) { subscribe.since = lastSeq; subscribe.stream_id = streamID; }
+        else { subscribe.since = Math.max(0, m.data.last_seq - 50); subscribe.stream_id = m.data.stream_id; }  // the feed starts with recent history
         if (streamID && streamID !== m.data.stream_id) lastSeq = 0;
         socket.send(JSON.stringify(subscribe));
         streamID = m.data.stream_id;
