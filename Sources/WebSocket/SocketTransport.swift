@@ -42,13 +42,13 @@ final class SocketTransport: WebSocketTransport {
     nonisolated(unsafe) private let readSource: DispatchSourceRead
     nonisolated(unsafe) private let writeSource: DispatchSourceWrite
 
-    /// Takes ownership of `fd` (connected, any blocking mode); `initialBytes` were read past the handshake.
-    init(fd: Int32, initialBytes: [UInt8] = [], queueLimit: Int = 256 * 1024, readLimit: Int = 256 * 1024) {
+    /// Takes ownership of `fd` (connected, any blocking mode).
+    init(fd: Int32, queueLimit: Int = 256 * 1024, readLimit: Int = 256 * 1024) {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         self.fd = fd
         self.queueLimit = queueLimit
         self.readLimit = readLimit
-        state = Mutex(State(inbound: initialBytes))
+        state = Mutex(State())
         readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         writeSource = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
         let cancelled = CancelCount()
@@ -91,6 +91,12 @@ final class SocketTransport: WebSocketTransport {
             }
             apply(effects)
         }
+    }
+
+    /// Puts bytes back in front of the input: what was read past the handshake belongs to the frames.
+    func unread(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        state.withLock { $0.inbound = bytes + $0.inbound }
     }
 
     func write(_ bytes: [UInt8]) async -> Bool {

@@ -1,9 +1,13 @@
 import Dispatch
 import Glibc
+import Synchronization
 
 /// Opens client connections: TCP connect, the opening handshake, then a `WebSocketConnection`
 /// in the client role (frames masked, server frames required unmasked). For fabricsync's own
 /// terminal client and load benchmark; `ws://` only (TLS is left to a proxy).
+///
+/// Nothing blocks a thread (only name resolution, instant for addresses and `/etc/hosts`):
+/// many clients can connect at once from the same process as the server they talk to.
 public enum WebSocketClient {
     public static func connect(
         host: String,
@@ -13,45 +17,58 @@ public enum WebSocketClient {
         configuration: WebSocketConfiguration = WebSocketConfiguration(),
         timeout: Duration = .seconds(10)
     ) async throws(WebSocketClientError) -> WebSocketConnection {
-        let request = HandshakeRequest(host: host, port: port, path: path, headers: headers, timeout: timeout)
-        // Connecting and the handshake block, so they run off the cooperative pool.
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<(Int32, [UInt8]), WebSocketClientError>, Never>) in
-            DispatchQueue.global().async {
-                do throws(WebSocketClientError) {
-                    continuation.resume(returning: .success(try request.open()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
+        let fd = try await connectSocket(host: host, port: port, timeout: timeout)
+        let transport = SocketTransport(fd: fd)
+        let timer = Task {
+            do {
+                try await Task.sleep(for: timeout)
+                transport.close() // makes the handshake's read end: reported as a timeout below
+            } catch {
+                return // cancelled: the handshake finished in time
             }
         }
-        let (fd, leftover) = try outcome.get()
-        return WebSocketConnection(transport: SocketTransport(fd: fd, initialBytes: leftover), configuration: configuration, role: .client)
-    }
-}
-
-private struct HandshakeRequest: Sendable {
-    var host: String
-    var port: Int
-    var path: String
-    var headers: [(name: String, value: String)]
-    var timeout: Duration
-
-    /// A connected socket past the handshake, and any bytes the server sent after its 101 head.
-    func open() throws(WebSocketClientError) -> (Int32, [UInt8]) {
-        let fd = try connectSocket()
-        do {
+        defer { timer.cancel() }
+        do throws(WebSocketClientError) {
             let key = WebSocketClientHandshake.makeKey()
-            try sendAll(fd, WebSocketClientHandshake.request(host: host, port: port, path: path, key: key, headers: headers))
-            let (head, leftover) = try readHead(fd)
+            guard await transport.write(WebSocketClientHandshake.request(host: host, port: port, path: path, key: key, headers: headers)) else {
+                throw WebSocketClientError(code: "handshake", message: "connection closed while sending the handshake")
+            }
+            let (head, leftover) = try await readHead(transport, timeout: timeout)
             try WebSocketClientHandshake.validate(responseHead: head, key: key)
-            return (fd, leftover)
+            transport.unread(leftover)
         } catch {
-            Glibc.close(fd)
+            transport.close()
             throw error
         }
+        return WebSocketConnection(transport: transport, configuration: configuration, role: .client)
     }
 
-    private func connectSocket() throws(WebSocketClientError) -> Int32 {
+    private static func readHead(_ transport: SocketTransport, timeout: Duration) async throws(WebSocketClientError) -> (String, [UInt8]) {
+        var received: [UInt8] = []
+        while received.count < 64 * 1024 {
+            guard let bytes = await transport.read() else {
+                throw WebSocketClientError(code: "handshake", message: "no handshake response within \(timeout) (connection closed or timed out)")
+            }
+            let searchFrom = max(0, received.count - 3)
+            received += bytes
+            if let end = headEnd(in: received, from: searchFrom) {
+                return (String(decoding: received[..<end], as: UTF8.self), Array(received[(end + 4)...]))
+            }
+        }
+        throw WebSocketClientError(code: "handshake", message: "handshake response head over 64 KiB")
+    }
+
+    /// Where `\r\n\r\n` starts.
+    private static func headEnd(in bytes: [UInt8], from start: Int) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for index in start...(bytes.count - 4)
+        where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+            return index
+        }
+        return nil
+    }
+
+    private static func connectSocket(host: String, port: Int, timeout: Duration) async throws(WebSocketClientError) -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
@@ -59,66 +76,77 @@ private struct HandshakeRequest: Sendable {
         guard status == 0, let first = list else {
             throw WebSocketClientError(code: "resolve", message: "cannot resolve \(host): \(String(cString: gai_strerror(status)))")
         }
-        defer { freeaddrinfo(list) }
-        var lastError: Int32 = 0
+        var addresses: [(family: Int32, type: Int32, proto: Int32, address: [UInt8])] = []
         var candidate: UnsafeMutablePointer<addrinfo>? = first
-        while let address = candidate {
-            candidate = address.pointee.ai_next
-            let fd = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+        while let entry = candidate {
+            let info = entry.pointee
+            addresses.append((info.ai_family, info.ai_socktype, info.ai_protocol,
+                              Array(UnsafeRawBufferPointer(start: info.ai_addr, count: Int(info.ai_addrlen)))))
+            candidate = info.ai_next
+        }
+        freeaddrinfo(list)
+
+        var lastError: Int32 = 0
+        for entry in addresses {
+            let fd = socket(entry.family, entry.type | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), entry.proto)
             guard fd >= 0 else {
                 lastError = errno
                 continue
             }
-            // The timeouts bound the blocking connect and handshake; the transport then goes non-blocking.
-            var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
-            _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-            _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
             var noDelay: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-            if Glibc.connect(fd, address.pointee.ai_addr, address.pointee.ai_addrlen) == 0 { return fd }
+            let result = entry.address.withUnsafeBytes { raw in
+                Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+            }
+            if result == 0 { return fd }
             lastError = errno
+            if lastError == EINPROGRESS {
+                if await waitUntilWritable(fd, timeout: timeout) {
+                    var socketError: Int32 = 0
+                    var length = socklen_t(MemoryLayout<Int32>.size)
+                    _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &socketError, &length)
+                    if socketError == 0 { return fd }
+                    lastError = socketError
+                } else {
+                    lastError = ETIMEDOUT
+                }
+            }
             Glibc.close(fd)
         }
         throw WebSocketClientError(code: "connect", message: "cannot connect to \(host):\(port): \(String(cString: strerror(lastError)))")
     }
 
-    private func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(WebSocketClientError) {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 && errno == EINTR { continue }
-            guard sent > 0 else {
-                throw WebSocketClientError(code: "send", message: "sending the handshake failed: \(String(cString: strerror(errno)))")
+    /// Waits for a connecting socket to become writable (connected or failed), without a thread.
+    private static func waitUntilWritable(_ fd: Int32, timeout: Duration) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let queue = DispatchQueue(label: "fabricsync.websocket.connect")
+            // Not Sendable in Dispatch's annotations; only cancelled, once, by whichever event comes first.
+            nonisolated(unsafe) let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            let outcome = Once()
+            source.setEventHandler {
+                guard outcome.claim() else { return }
+                source.cancel()
+                continuation.resume(returning: true)
             }
-            offset += sent
+            source.resume()
+            let (seconds, attoseconds) = timeout.components
+            queue.asyncAfter(deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))) {
+                guard outcome.claim() else { return }
+                source.cancel()
+                continuation.resume(returning: false)
+            }
         }
     }
+}
 
-    private func readHead(_ fd: Int32) throws(WebSocketClientError) -> (String, [UInt8]) {
-        let terminator: [UInt8] = [13, 10, 13, 10]
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while received.count < 64 * 1024 {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let reason = count == 0 ? "connection closed" : String(cString: strerror(errno))
-                throw WebSocketClientError(code: "handshake", message: "no handshake response: \(reason)")
-            }
-            let searchFrom = max(0, received.count - 3)
-            received += buffer[0..<count]
-            if let end = firstIndex(of: terminator, in: received, from: searchFrom) {
-                return (String(decoding: received[..<end], as: UTF8.self), Array(received[(end + 4)...]))
-            }
-        }
-        throw WebSocketClientError(code: "handshake", message: "handshake response head over 64 KiB")
-    }
+/// True for the first caller only.
+private final class Once: Sendable {
+    private let claimed = Mutex(false)
 
-    private func firstIndex(of pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard bytes.count >= pattern.count else { return nil }
-        for index in start...(bytes.count - pattern.count) where bytes[index..<index + pattern.count].elementsEqual(pattern) {
-            return index
+    func claim() -> Bool {
+        claimed.withLock { claimed in
+            defer { claimed = true }
+            return !claimed
         }
-        return nil
     }
 }

@@ -89,7 +89,8 @@ public final class WebSocketConnection: Sendable {
     }
 
     /// Starts the close handshake; the socket closes when the peer answers or at the close deadline.
-    /// Returns at once: `closed()` waits for the end.
+    /// Returns at once: `closed()` waits for the end. The peer's answer is only seen while someone
+    /// iterates `messages` (it ends when the close completes); otherwise the deadline closes the socket.
     public func close(code: WebSocketCloseCode = .normalClosure, reason: String = "") {
         _ = step { core in core.machine.close(code: code, reason: reason, now: .now) }
     }

@@ -23,6 +23,32 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(closure, WebSocketClosure(code: .normalClosure, reason: "done", initiatedByPeer: false))
     }
 
+    func testManyConcurrentClientsEachGetTheirOwnEchoesInOrder() async throws {
+        let server = try await EchoServer.start()
+        let port = server.port
+        let ordered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for client in 0..<100 {
+                group.addTask {
+                    let connection = try await WebSocketClient.connect(host: "127.0.0.1", port: port, path: "/ws")
+                    let sent = (0..<20).map { "client \(client) message \($0)" }
+                    for text in sent { try await connection.send(text: text) }
+                    var received: [WebSocketMessage] = []
+                    for await message in connection.messages {
+                        received.append(message)
+                        // Keep iterating after the close: that is what reads the server's answer.
+                        if received.count == sent.count { connection.close() }
+                    }
+                    let closure = await connection.closed()
+                    return received == sent.map { .text($0) } && closure.code == .normalClosure
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        await server.stop()
+        XCTAssertEqual(ordered.count, 100)
+        XCTAssertTrue(ordered.allSatisfy { $0 }, "every client saw exactly its own messages, in order")
+    }
+
     func testSeesTheServersCloseCode() async throws {
         let server = try await EchoServer.start()
         let client = try await WebSocketClient.connect(host: "127.0.0.1", port: server.port, path: "/ws")
