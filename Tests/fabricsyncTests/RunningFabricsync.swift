@@ -13,12 +13,12 @@ final class RunningFabricsync: Sendable {
     let port: Int
     let directory: URL
 
-    init(extraArguments: [String] = []) throws {
+    init(listen: String = "127.0.0.1:0", extraArguments: [String] = []) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fabricsync-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process = Process()
         process.executableURL = FabricsyncProcess.binary
-        process.arguments = ["run", "--embedded-cluster", "--source", "examples/fabrics", "--listen", "127.0.0.1:0",
+        process.arguments = ["run", "--embedded-cluster", "--source", "examples/fabrics", "--listen", listen,
                              "--embedded-kubeconfig", directory.appendingPathComponent("kubeconfig").path] + extraArguments
         process.currentDirectoryURL = FabricsyncProcess.packageRoot
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FABRICSYNC_") }
