@@ -14,7 +14,7 @@ final class EventsReconnectTests: XCTestCase {
     func testReconnectsAfterARestartAndSaysTheGapIsLost() throws {
         let first = try RunningFabricsync()
         let port = first.port
-        XCTAssertTrue(try RunningFabricsync.eventually { try FabricsyncProcess.run(["status", "--server", first.server]).status == 0 })
+        XCTAssertTrue(try RunningFabricsync.eventually { try first.allReady() })
 
         let events = Process()
         events.executableURL = FabricsyncProcess.binary

@@ -9,7 +9,7 @@ final class NotificationServerEndToEndTests: XCTestCase {
         var status = FabricsyncProcess.Result(status: -1, stdout: "", stderr: "")
         let ready = try RunningFabricsync.eventually {
             status = try FabricsyncProcess.run(["status", "--server", run.server])
-            return status.status == 0
+            return status.status == 0 && status.stdout.split(separator: "\n").count == 4  // the head and three fabrics
         }
         XCTAssertTrue(ready, status.stdout + status.stderr)
         let lines = status.stdout.split(separator: "\n")
@@ -27,7 +27,7 @@ final class NotificationServerEndToEndTests: XCTestCase {
     func testAManualSyncArrivesAsSyncStartedOnTheStream() throws {
         let run = try RunningFabricsync()
         defer { _ = run.stop() }
-        XCTAssertTrue(try RunningFabricsync.eventually { try FabricsyncProcess.run(["status", "--server", run.server]).status == 0 })
+        XCTAssertTrue(try RunningFabricsync.eventually { try run.allReady() })
         let events = Process()
         events.executableURL = FabricsyncProcess.binary
         events.arguments = ["events", "--server", run.server, "--fabric", "hedgehog-system/lab", "--max-events", "3"]  // a stats_update may come first
@@ -51,7 +51,7 @@ final class NotificationServerEndToEndTests: XCTestCase {
 
     func testSIGTERMStopsTheServerAndExitsZero() throws {
         let run = try RunningFabricsync()
-        XCTAssertTrue(try RunningFabricsync.eventually { try FabricsyncProcess.run(["status", "--server", run.server]).status == 0 })
+        XCTAssertTrue(try RunningFabricsync.eventually { try run.allReady() })
         XCTAssertEqual(run.stop(), 0)
     }
 }

@@ -49,6 +49,12 @@ final class RunningFabricsync: Sendable {
 
     var server: String { "http://127.0.0.1:\(port)" }
 
+    /// `fabricsync status` lists the three example fabrics, all Ready.
+    func allReady() throws -> Bool {
+        let status = try FabricsyncProcess.run(["status", "--server", server])
+        return status.status == 0 && status.stdout.split(separator: "\n").count == 4
+    }
+
     /// SIGTERM, then the exit status.
     func stop() -> Int32 {
         if process.isRunning { kill(process.processIdentifier, SIGTERM) }
