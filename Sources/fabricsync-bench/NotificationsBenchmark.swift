@@ -33,7 +33,7 @@ import WebSocket
     ignoreSIGPIPE()
     _ = raiseOpenFileLimit()
 
-    let hub = EventHub(replayCapacity: 10_000, now: { Date().timeIntervalSince1970 })
+    let hub = EventHub(replayCapacity: 10_000, delivery: .background, now: { Date().timeIntervalSince1970 })
     var serverOptions = NotificationServerOptions()
     serverOptions.port = 0
     serverOptions.maxClients = clients + burstClients + 100
@@ -70,13 +70,20 @@ import WebSocket
     let load = try await deliver(events: total, to: clients, port: port, server: server) {
         let interval = Duration.nanoseconds(1_000_000_000 / rate)
         var next = ContinuousClock.now
+        var publishTimes: [Duration] = []
         for _ in 0..<total {
             next += interval
+            let start = ContinuousClock.now
             hub.publish(MessageType.syncProgress, fabricID: "bench/fabric", data: ["sent_ns": .int(Int64(DispatchTime.now().uptimeNanoseconds)), "padding": .string(String(repeating: "x", count: padding))])
+            publishTimes.append(ContinuousClock.now - start)
             try await Task.sleep(until: next, clock: .continuous)
         }
+        publishTimes.sort()
+        // The publisher's cost is what a reconcile pays per event, whatever the clients do.
+        print("publish (fan-out to every client, on the reconciler's side): median \(publishTimes[publishTimes.count / 2]), p99 \(publishTimes[publishTimes.count * 99 / 100]), max \(publishTimes.last!)")
     }
     print("\(clients) clients, \(total) events at \(rate)/s (\(padding) B padding): \(load.summary)")
+    hub.waitForDelivery()
     if hub.droppedSlowClients == 0 {
         stalledClose.cancel()
         print("stalled client: not cut off; its backlog fit in the kernel's send buffer (tcp_wmem autotuning, up to 4 MiB here) plus the 256 KiB queue: raise --padding")

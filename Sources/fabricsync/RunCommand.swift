@@ -35,7 +35,8 @@ enum RunCommand: Command {
         let relay = ChangeRelay()
         let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
         defer { cluster.close() }
-        let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, now: { Date().timeIntervalSince1970 })
+        let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, delivery: .background,
+                           now: { Date().timeIntervalSince1970 })
 
         var options = Reconciler.Options()
         options.dryRun = arguments.flag("dry-run")

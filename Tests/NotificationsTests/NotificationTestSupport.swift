@@ -42,7 +42,8 @@ struct RunningServer {
     var base: String { "http://127.0.0.1:\(port)" }
 
     static func start(_ configure: (inout NotificationServerOptions) -> Void = { _ in }) async throws -> RunningServer {
-        let hub = EventHub(replayCapacity: 1000, now: { Date().timeIntervalSince1970 })
+        // Background delivery, as `fabricsync run` uses.
+        let hub = EventHub(replayCapacity: 1000, delivery: .background, now: { Date().timeIntervalSince1970 })
         let directory = StaticDirectory()
         var options = NotificationServerOptions()
         options.port = 0

@@ -72,6 +72,7 @@ final class RESTAPITests: XCTestCase {
             "counts": ["created": 3, "updated": 1, "unchanged": 0, "adopted": 0, "pruned": 2, "failed": 0],
         ])
         running.hub.publish(MessageType.driftDetected, fabricID: "hedgehog/dc1", data: ["objects": [], "policy": "correct"])
+        running.hub.waitForDelivery()
         let (status, text) = try await ExternalProcess.curl(["\(running.base)/metrics"])
         XCTAssertEqual(status, 200)
         for line in [

@@ -44,6 +44,7 @@ final class StalledClientTests: XCTestCase {
             running.publish(1, payloadBytes: 16 * 1024)
             try await Task.sleep(for: .milliseconds(3))
         }
+        running.hub.waitForDelivery()
         XCTAssertEqual(running.hub.droppedSlowClients, 1)
         XCTAssertTrue(FileManager.default.createFile(atPath: flag.path, contents: Data()))
         let stalledOutput = try await stalledProcess.finish(timeout: 60)
