@@ -7,14 +7,17 @@ import WebSocket
 /// The sink sends with `trySend`, which never waits: the connection's queue
 /// is the client's bounded queue, and a client that lets it fill is cut off
 /// with 1013 and may `resume`. Direct replies go through the same lock as
-/// stream events and take the highest seq sent so far, so `seq` never goes
-/// backwards on a connection.
+/// stream events and carry the highest seq this connection has been sent (or
+/// the stream's seq when it joined), so `seq` never goes backwards on a
+/// connection even while a background fan-out is still catching up.
 final class WebSocketSession: EventSink {
     let connection: WebSocketConnection
-    private let lastSent = Mutex<UInt64>(0)
+    private let lastSent: Mutex<UInt64>
 
-    init(connection: WebSocketConnection) {
+    /// `baseline`: the stream's last seq read before the client joined the hub.
+    init(connection: WebSocketConnection, baseline: UInt64) {
         self.connection = connection
+        lastSent = Mutex(baseline)
     }
 
     func offer(_ envelope: Envelope, encoded: [UInt8]) -> Bool {
@@ -38,7 +41,7 @@ final class WebSocketSession: EventSink {
     func reply(_ envelope: Envelope) -> Bool {
         let sent = lastSent.withLock { last -> Bool in
             var envelope = envelope
-            envelope.seq = max(envelope.seq, last)
+            envelope.seq = last
             switch connection.trySend(text: String(decoding: envelope.json, as: UTF8.self)) {
             case .sent: return true
             case .peerIsSlow, .closed: return false
@@ -56,13 +59,15 @@ struct WebSocketProtocolHandler: Sendable {
     let options: NotificationServerOptions
 
     func serve(_ connection: WebSocketConnection) async {
-        let session = WebSocketSession(connection: connection)
+        // Read before joining: every event the client will be sent live comes after it.
+        let baseline = hub.lastSeq
+        let session = WebSocketSession(connection: connection, baseline: baseline)
         let id = hub.connect(session)
         defer { hub.disconnect(id) }
         let heartbeat = Int64(options.webSocket.pingInterval.components.seconds)
         session.reply(hub.reply(MessageType.connectionAck, data: [
             "stream_id": .string(hub.streamID), "server_version": .string(options.serverVersion),
-            "last_seq": .int(Int64(hub.lastSeq)), "heartbeat_s": .int(heartbeat),
+            "last_seq": .int(Int64(baseline)), "heartbeat_s": .int(heartbeat),
         ]))
         for await message in connection.messages {
             guard case .text(let text) = message else {
