@@ -29,6 +29,7 @@ enum RunCommand: Command {
     static func run(_ arguments: ParsedArguments, _ console: Console) async throws -> ExitStatus {
         let log = ControllerLog(format: ControllerLog.Format(rawValue: arguments.string("log-format") ?? "text") ?? .text)
         let root = try SourceFlags.root(arguments)
+        let serverOptions = try ServerFlags.serverOptions(arguments)  // flag mistakes before any cluster work
         let sourceOptions = try SourceFlags.sourceOptions(arguments)
         let initial = try? SourceLoader.load(root: root, options: sourceOptions)  // only to learn the namespaces the embedded cluster needs
         let setup = try await ClusterSetup.connect(arguments, console, source: initial)
@@ -63,7 +64,7 @@ enum RunCommand: Command {
 
         let signals = TerminationSignals()
         var server: NotificationServer?
-        if let serverOptions = try ServerFlags.serverOptions(arguments) {
+        if let serverOptions {
             let notifications = NotificationServer(hub: hub, directory: ControllerDirectory(controller: controller, store: cluster), options: serverOptions)
             let (port, metricsPort) = try await notifications.start()
             log.info("notification server listening", [("url", .string("http://\(serverOptions.host):\(port)/"))] + (metricsPort.map { [("metrics_port", .int(Int64($0)))] } ?? []))
