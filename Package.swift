@@ -49,12 +49,12 @@ let package = Package(
 
         .executableTarget(
             name: "fabricsync",
-            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket", "Notifications", "FabricController"],
+            dependencies: ["ArgumentParsing", "FabricValue", "FabricYAML", "FabricSource", "FabricDiff", "KubeEmulator", "KubeClient", "HTTPServer", "WebSocket", "Notifications", "FabricController", "GitSource"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "fabricsync-bench",
-            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing", "Notifications"],
+            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing", "GitSource", "FabricController", "Notifications"],
             swiftSettings: strict
         ),
 
@@ -67,9 +67,9 @@ let package = Package(
         .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue", "FabricDiff"], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications", "GitSource"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue", "HTTPServer", "WebSocket"], swiftSettings: strict),
-        .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue", "KubeEmulator", "KubeClient"], swiftSettings: strict),
     ]
 )

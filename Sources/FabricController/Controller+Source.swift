@@ -10,19 +10,28 @@ extension Controller {
     func refreshSource() async {
         lastPoll = .now
         let next: LoadedSource
+        let recovered: Bool
         do {
             next = try await source.load()
-            if sourceError != nil { log.info("source readable again") }
+            recovered = sourceError != nil
+            if recovered { log.info("source readable again") }
             sourceError = nil
         } catch {
             let message = "\(error)"
-            if sourceError != message { log.error("source unavailable", [("error", .string(message))]) }
+            if sourceError != message {
+                log.error("source unavailable", [("error", .string(message))])
+                // Every fabric says so; each keeps what was last applied, and nothing is pruned.
+                for id in fabrics.keys where fabrics[id]?.source != nil { scheduler.trigger(id, .sourceChange, now: elapsed) }
+            }
             sourceError = message
             return
         }
         let first = loaded == nil
         let changedRevision = loaded?.revision != next.revision
         loaded = next
+        if recovered && !changedRevision {
+            for id in fabrics.keys where fabrics[id]?.source != nil { scheduler.trigger(id, .sourceChange, now: elapsed) }
+        }
         guard first || changedRevision else { return }
         if !next.issues.isEmpty {
             log.warning("source has validation errors", [("count", .int(Int64(next.issues.count))), ("first", .string(next.issues[0].description))])
@@ -76,8 +85,12 @@ extension Controller {
         }
     }
 
-    /// What a fabric's source says, in a form that compares cheaply.
-    static func signature(_ source: FabricSource) -> [Value] {
-        [source.document.value] + source.members.map(\.object) + source.issues.map { .string($0.description) }
+    /// What a fabric's source says, reduced to a digest (the source itself is
+    /// held once, in `FabricState.source`).
+    static func signature(_ source: FabricSource) -> String {
+        var bytes = JSONWriter.data(source.document.value)
+        for member in source.members { JSONWriter.write(member.object, into: &bytes) }
+        for issue in source.issues { bytes += Array(issue.description.utf8) }
+        return SHA256.hexDigest(bytes)
     }
 }

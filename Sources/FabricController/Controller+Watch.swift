@@ -48,7 +48,27 @@ extension Controller {
         guard let owner = labels?[OwnershipLabels.name]?.stringValue, let ownerNamespace = labels?[OwnershipLabels.namespace]?.stringValue,
               let id = ObjectID(object: object) else { return }
         let fabricID = ownerNamespace + "/" + owner
-        guard let desired = fabrics[fabricID]?.lastApplied[id.inventoryID], running[fabricID] == nil else { return }
+        if running[fabricID] != nil {
+            // Our own writes are under way: judge the latest copy against what this run applies, when it ends.
+            var observed = observedDuringRun[fabricID] ?? [:]
+            observed[id.inventoryID] = change
+            observedDuringRun[fabricID] = observed
+            return
+        }
+        guard let desired = fabrics[fabricID]?.lastApplied[id.inventoryID] else { return }
+        checkDrift(fabricID, id: id, desired: desired, change: change)
+    }
+
+    /// Changes seen while the fabric's run was writing, judged against what it applied.
+    func checkDriftObservedDuringRun(_ fabricID: String) {
+        guard let observed = observedDuringRun.removeValue(forKey: fabricID), let applied = fabrics[fabricID]?.lastApplied else { return }
+        for (inventoryID, change) in observed {
+            guard let desired = applied[inventoryID], let id = ObjectID(object: change.object) else { continue }
+            checkDrift(fabricID, id: id, desired: desired, change: change)
+        }
+    }
+
+    private func checkDrift(_ fabricID: String, id: ObjectID, desired: Value, change: ObservedChange) {
         let fields: [String]
         switch change {
         case .deleted: fields = ["(deleted)"]

@@ -19,7 +19,7 @@ public actor Controller {
         var source: FabricSource?
         var removedLive: Value?
         /// What the fabric's objects looked like in the source the last time (to tell which fabrics a new revision touches).
-        var signature: [Value] = []
+        var signature = ""
         var lastApplied: [String: Value] = [:]
         var previouslyInvalid = false
         var lastReport: ReconcileReport?
@@ -34,11 +34,14 @@ public actor Controller {
     var loaded: LoadedSource?
     var sourceError: String?
     var fabrics: [String: FabricState] = [:]
-    var running: [String: Task<Void, Never>] = [:]
+    var running: [String: (token: Int, task: Task<Void, Never>)] = [:]
+    var nextToken = 0
     var stopping = false
     let origin = ContinuousClock.now
     var lastPoll: ContinuousClock.Instant?
     var reconcilesTotal = 0
+    /// Member changes seen while their fabric's run was in flight (latest per object).
+    var observedDuringRun: [String: [String: ObservedChange]] = [:]
 
     public init(configuration: Configuration, source: any SourceProvider, home: any FabricStore, reconciler: Reconciler, log: ControllerLog) {
         self.configuration = configuration
@@ -95,14 +98,21 @@ public actor Controller {
     /// Stops taking work and waits up to `grace` for in-flight reconciles.
     public func drain(grace: Duration) async {
         stopping = true
-        let tasks = Array(running.values)
         let deadline = ContinuousClock.now + grace
-        for task in tasks {
-            while running.values.contains(where: { $0 == task }) && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(20))  // polling the running set; cancellation only shortens the wait
-            }
+        while !running.isEmpty && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))  // polling the running set; cancellation only shortens the wait
         }
-        for task in running.values { task.cancel() }
+        abandonInFlight()
+    }
+
+    /// Leadership lost: stop at once. In-flight reconciles are cancelled and
+    /// counted as failed, so the next leader (maybe us again) retries them.
+    public func abandonInFlight() {
+        for (fabric, run) in running {
+            run.task.cancel()
+            scheduler.finished(fabric, succeeded: false, now: elapsed)
+        }
+        running.removeAll()
     }
 
     /// A manual sync (REST, `fabricsync sync`, the requestedAt annotation).
@@ -130,17 +140,22 @@ public actor Controller {
             return
         }
         let reconciler = self.reconciler
-        running[run.fabric] = Task {
+        nextToken += 1
+        let token = nextToken
+        running[run.fabric] = (token, Task {
             let report = await reconciler.reconcile(request)
-            self.completed(report)
-        }
+            self.completed(report, token: token)
+        })
     }
 
-    private func completed(_ report: ReconcileReport) {
+    private func completed(_ report: ReconcileReport, token: Int) {
+        // A run abandoned when leadership was lost has been accounted for already.
+        guard running[report.fabricID]?.token == token else { return }
         running[report.fabricID] = nil
         reconcilesTotal += 1
         remember(report)
         scheduler.finished(report.fabricID, succeeded: report.outcome.isSuccess, now: elapsed)
+        checkDriftObservedDuringRun(report.fabricID)
         if report.deleted, fabrics[report.fabricID]?.source == nil {
             fabrics[report.fabricID] = nil
             scheduler.remove(report.fabricID)
@@ -156,7 +171,10 @@ public actor Controller {
         } else {
             state.previouslyInvalid = false
         }
-        state.lastReport = report
+        var kept = report
+        kept.plan = nil  // the plan holds every desired object again; the report is kept for its summary
+        kept.applied = [:]
+        state.lastReport = kept
         fabrics[report.fabricID] = state
     }
 
@@ -173,6 +191,7 @@ public actor Controller {
         }
         request.lastApplied = state.lastApplied
         request.previouslyInvalid = state.previouslyInvalid
+        request.sourceUnavailable = sourceError
         return request
     }
 }

@@ -120,6 +120,14 @@ extension Reconciler {
         }
     }
 
+    /// A dry run creates no Namespace, so members of a Namespace the same
+    /// plan creates are refused with NotFound; a real run would apply them.
+    static func isMissingNamespaceTheDryRunWouldCreate(_ error: KubeError, entry: PlanEntry, plan: Plan?) -> Bool {
+        guard let status = error.status, status.code == 404, !entry.id.namespace.isEmpty,
+              status.message.contains("namespaces \"\(entry.id.namespace)\" not found") else { return false }
+        return plan?.entries.contains { $0.action == .create && $0.id.kind == "Namespace" && $0.id.group.isEmpty && $0.id.name == entry.id.namespace } ?? false
+    }
+
     private func applyWave(_ wave: [PlanEntry], in cluster: any MemberCluster) async -> [(PlanEntry, KubeError?)] {
         let dryRun = options.dryRun
         let limit = max(1, options.applyConcurrency)
@@ -151,7 +159,7 @@ extension Reconciler {
 
     private func record(_ entry: PlanEntry, error: KubeError?, run: inout ReconcileRun) {
         let id = entry.id.inventoryID
-        if let error {
+        if let error, !(options.dryRun && Self.isMissingNamespaceTheDryRunWouldCreate(error, entry: entry, plan: run.plan)) {
             run.memberFailures.append((id, ReconcileFailure.reason(for: error, otherwise: ConditionReason.applyFailed), "\(entry.id): \(error)"))
             return
         }

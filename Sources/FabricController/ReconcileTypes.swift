@@ -15,6 +15,9 @@ public struct ReconcileRequest: Sendable {
     /// The objects the last successful run applied, by inventory id: a live
     /// object that differs from one of these while the source did not change is drift.
     public var lastApplied: [String: Value] = [:]
+    /// The source could not be read this time (why): the fabric says
+    /// `SourceUnavailable` and keeps what was applied from the last good read.
+    public var sourceUnavailable: String?
     /// The Fabric's file left a non-empty source: delete it, pruning what it applied.
     public var removedFromSource = false
 

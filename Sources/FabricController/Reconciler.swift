@@ -42,6 +42,9 @@ public struct Reconciler: Sendable {
         notifier.syncStarted(fabric.id, trigger: request.trigger, revision: request.revision, dryRun: options.dryRun)
         do {
             run.liveFabric = try? await home.fabric(namespace: fabric.namespace, name: fabric.name)  // cache read; a failure shows up at apply
+            if let problem = run.request.sourceUnavailable {
+                throw ReconcileFailure(ConditionReason.sourceUnavailable, "the source cannot be read; the last good revision stays applied: \(problem)")
+            }
             try checkValidation(&run)
             if run.request.removedFromSource {
                 try await deleteRemovedFabric(&run)
@@ -96,6 +99,8 @@ public struct Reconciler: Sendable {
         labels["app.kubernetes.io/managed-by"] = "fabricsync"
         object["metadata"]?["labels"] = .object(labels)
         object["status"] = nil
+        // Already as the source says: a steady-state run writes nothing but its status.
+        if let live = run.liveFabric, ObjectDiff.compare(desired: object, live: live).isEmpty { return }
         do {
             let applied = try await home.applyFabric(object, dryRun: options.dryRun)
             if !options.dryRun || run.liveFabric == nil { run.liveFabric = applied }

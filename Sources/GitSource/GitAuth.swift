@@ -37,12 +37,16 @@ public struct GitAuth: Sendable, Equatable {
 
     /// The environment git needs for this authentication, and the secret
     /// strings that must be cut out of anything git prints.
-    func resolve() throws(GitSourceError) -> ResolvedAuth {
+    func resolve(urlCredential: URLCredential? = nil) throws(GitSourceError) -> ResolvedAuth {
         var entries: [(key: String, value: String)] = []
         var secrets: [String] = []
         switch http {
         case nil:
-            break
+            if let urlCredential {
+                let encoded = Data("\(urlCredential.username):\(urlCredential.password)".utf8).base64EncodedString()
+                secrets += [urlCredential.userInfo, urlCredential.password, encoded]
+                entries.append(("http.extraHeader", "Authorization: Basic \(encoded)"))
+            }
         case .bearerToken(let file):
             let token = try Self.readSecret(file, what: "token")
             secrets.append(token)
@@ -105,6 +109,28 @@ public struct GitAuth: Sendable, Equatable {
             throw GitSourceError(.credentialsUnreadable, "the \(what) file \(file) holds more than one line")
         }
         return value
+    }
+}
+
+/// The `user:password@` of an HTTP(S) URL, percent-decoded.
+struct URLCredential: Sendable, Equatable {
+    var userInfo: String
+    var username: String
+    var password: String
+
+    /// The URL without its user-info, and the credential it carried (HTTP and HTTPS only: in
+    /// `ssh://git@host` the user is a login name, not a secret).
+    static func split(_ url: String) -> (url: String, credential: URLCredential?) {
+        guard let separator = url.range(of: "://"),
+              ["http", "https"].contains(url[..<separator.lowerBound].lowercased()) else { return (url, nil) }
+        let rest = url[separator.upperBound...]
+        let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
+        guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return (url, nil) }
+        let userInfo = String(rest[..<at])
+        let parts = userInfo.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let decode = { (text: String) in text.removingPercentEncoding ?? text }
+        let credential = URLCredential(userInfo: userInfo, username: decode(parts[0]), password: parts.count > 1 ? decode(parts[1]) : "")
+        return (String(url[..<separator.upperBound]) + rest[rest.index(after: at)...], credential)
     }
 }
 

@@ -39,6 +39,16 @@ public enum GitReference: Sendable, Equatable {
         if let shortName { "\(shortName)@sha1:\(commit)" } else { "sha1:\(commit)" }
     }
 
+    /// The ref as the user wrote it (a commit in lower case).
+    public var given: String {
+        switch self {
+        case .name(let name): name
+        case .branch(let name): "refs/heads/\(name)"
+        case .tag(let name): "refs/tags/\(name)"
+        case .commit(let sha): sha
+        }
+    }
+
     /// The full ref names to look for on the remote, in order of preference.
     var candidates: [String] {
         switch self {

@@ -68,8 +68,13 @@ struct GitRepositoryCache: Sendable {
     /// The ref the remote has for `reference` and the object it points at, as
     /// `git ls-remote` sees it: cheap, and enough to know nothing changed.
     func resolveRemote(_ reference: GitReference) async throws(GitSourceError) -> (ref: String, object: String) {
-        let listed = try await session.require([gitDirectory, "ls-remote", "origin"] + reference.candidates,
-                                               failure: .remoteUnavailable, "cannot reach \(session.displayURL)")
+        let listed = try await session.run([gitDirectory, "ls-remote", "origin"] + reference.candidates)
+        guard listed.succeeded else {
+            if Self.isAuthenticationFailure(listed.standardError) {
+                throw session.failure(.authenticationFailed, "authentication to \(session.displayURL) failed", listed)
+            }
+            throw session.failure(.remoteUnavailable, "cannot reach \(session.displayURL)", listed)
+        }
         var advertised: [String: String] = [:]
         for line in listed.standardOutput.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: "\t", maxSplits: 1)
@@ -81,12 +86,14 @@ struct GitRepositoryCache: Sendable {
         throw notFound(reference)
     }
 
+    /// git's ways of saying the remote wants other credentials (HTTP 401/403, ssh key refused).
+    static func isAuthenticationFailure(_ standardError: String) -> Bool {
+        ["Authentication failed", "could not read Username", "could not read Password",
+         "The requested URL returned error: 403", "Permission denied (publickey"].contains { standardError.contains($0) }
+    }
+
     func notFound(_ reference: GitReference) -> GitSourceError {
-        let name = switch reference {
-        case .name(let name), .branch(let name), .tag(let name): name
-        case .commit(let sha): sha
-        }
-        return GitSourceError(.refNotFound, "ref '\(name)' not found in \(session.displayURL)")
+        GitSourceError(.refNotFound, "ref '\(reference.given)' not found in \(session.displayURL)")
     }
 
     /// Fetches one branch or tag, shallow, forced: a rewritten branch simply

@@ -31,6 +31,7 @@ public struct GitCheckout: Sendable, Equatable {
 /// On any failure the previous checkout stays on disk untouched, so the
 /// controller can keep it applied and prune nothing. Calls are serialized.
 public actor GitRepositorySource {
+    /// The remote, without any credentials the given URL carried.
     public nonisolated let url: String
     public nonisolated let reference: GitReference
     /// The subfolder holding the fabric files, normalized; empty for the root.
@@ -40,6 +41,8 @@ public actor GitRepositorySource {
     /// Bounds each whole sync; git is killed when it runs out.
     public nonisolated let timeout: Duration
     private let runner: any GitRunning
+    /// `user:password@` taken out of an HTTP(S) URL: sent as a header, never as part of the URL.
+    private let urlCredential: URLCredential?
     private let extraEnvironment: [String: String]
 
     private struct Current {
@@ -53,11 +56,13 @@ public actor GitRepositorySource {
     private var queue: Task<Void, Never>?
 
     /// - Parameters:
-    ///   - url: any URL git accepts (`https://`, `ssh://`, `git@host:path`, `file://`).
+    ///   - url: any URL git accepts (`https://`, `ssh://`, `git@host:path`, `file://`). Credentials
+    ///     written into an HTTP(S) URL are taken out of it and sent as a header, because git would
+    ///     otherwise pass the URL on the command line of its remote helper.
     ///   - ref: a branch, a tag (`refs/heads/…`/`refs/tags/…` to be explicit) or a 40-hex commit.
     ///   - path: the subfolder of the repository to read (`--git-path`).
     ///   - cacheDirectory: a folder this source owns; created when missing.
-    ///   - extraEnvironment: added to every git run (tests use it to allow a transport).
+    ///   - extraEnvironment: added to every git run (`GIT_TRACE=1` while debugging, say).
     public init(url: String, ref: String = "main", path: String = "", cacheDirectory: String,
                 auth: GitAuth = .none, timeout: Duration = .seconds(120),
                 runner: any GitRunning = ProcessGitRunner(), extraEnvironment: [String: String] = [:]) throws(GitSourceError) {
@@ -65,7 +70,10 @@ public actor GitRepositorySource {
             throw GitSourceError(.invalidConfiguration, "'\(Redactor.redactingURLUserInfo(url))' is not a usable Git URL")
         }
         guard timeout > .zero else { throw GitSourceError(.invalidConfiguration, "the Git timeout must be positive") }
-        self.url = url
+        (self.url, self.urlCredential) = URLCredential.split(url)
+        if urlCredential != nil, auth.http != nil {
+            throw GitSourceError(.invalidConfiguration, "\(self.url) carries credentials in the URL and in files; use the files only")
+        }
         self.reference = try GitReference(parsing: ref)
         self.path = try normalizedSubfolder(path)
         self.cacheDirectory = URL(fileURLWithPath: cacheDirectory).standardizedFileURL.path
@@ -98,7 +106,7 @@ public actor GitRepositorySource {
         do {
             // Work trees sit inside the cache; git must never mistake a folder around it for their repository.
             let environment = ["GIT_CEILING_DIRECTORIES": cacheDirectory + "/checkouts"].merging(extraEnvironment) { _, given in given }
-            session = GitSession(runner: runner, auth: try auth.resolve(), extraEnvironment: environment,
+            session = GitSession(runner: runner, auth: try auth.resolve(urlCredential: urlCredential), extraEnvironment: environment,
                                  url: url, timeout: timeout)
         } catch {
             return .failure(error)
@@ -130,7 +138,7 @@ public actor GitRepositorySource {
         }
         if let current, current.advertised == advertised,
            try await cache.refresh(current.workTree, commit: current.commit) {
-            return try accept(Current(commit: current.commit, advertised: advertised, workTree: current.workTree), cache: cache)
+            return try accept(Current(commit: current.commit, advertised: advertised, workTree: current.workTree))
         }
         let commit: String
         if let remoteRef {
@@ -141,12 +149,12 @@ public actor GitRepositorySource {
         }
         // A moved tag or a branch reset to where it was: same commit, the work tree can stay.
         if let current, current.commit == commit, try await cache.refresh(current.workTree, commit: commit) {
-            return try accept(Current(commit: commit, advertised: advertised, workTree: current.workTree), cache: cache)
+            return try accept(Current(commit: commit, advertised: advertised, workTree: current.workTree))
         }
         let workTree = try await cache.addWorkTree(at: commit)
         let checkout: GitCheckout
         do {
-            checkout = try accept(Current(commit: commit, advertised: advertised, workTree: workTree), cache: cache)
+            checkout = try accept(Current(commit: commit, advertised: advertised, workTree: workTree))
         } catch {
             cache.remove([workTree])
             throw error
@@ -156,7 +164,7 @@ public actor GitRepositorySource {
     }
 
     /// Checks the subfolder stays inside the work tree, then records the new state.
-    private func accept(_ next: Current, cache: GitRepositoryCache) throws(GitSourceError) -> GitCheckout {
+    private func accept(_ next: Current) throws(GitSourceError) -> GitCheckout {
         let result = checkout(of: next, changed: current?.commit != next.commit)
         let root = URL(fileURLWithPath: next.workTree).resolvingSymlinksInPath().path
         let target = URL(fileURLWithPath: result.directory).resolvingSymlinksInPath().path

@@ -100,57 +100,129 @@ public struct ProcessGitRunner: GitRunning {
 
         let finished = DispatchGroup()
         let collected = CollectedOutput()
+        let subcommand = invocation.subcommand
+        let timeout = invocation.timeout
+        // Called once: when git and its pipes are done, or when waiting for the
+        // pipes has gone on too long (see `RunningGit.grace`).
+        let finish: @Sendable () -> Void = {
+            guard let outcome = running.finish() else { return }
+            switch outcome {
+            case .timedOut:
+                completion(.failure(GitSourceError(.timedOut, "git \(subcommand) timed out after \(GitEnvironment.format(timeout)) and was killed")))
+            case .cancelled:
+                completion(.failure(GitSourceError(.cancelled, "git \(subcommand) was cancelled and killed")))
+            case .exited:
+                completion(.success(collected.output()))
+            }
+        }
+        running.onStop = { Self.timers.asyncAfter(deadline: .now() + RunningGit.grace, execute: finish) }
         finished.enter()
-        process.terminationHandler = { process in
-            collected.setStatus(process.terminationStatus)
+        let exitSeen = OnceFlag()
+        let reportExit: @Sendable (Int32) -> Void = { status in
+            guard exitSeen.claim() else { return }
+            collected.setStatus(status)
+            // A helper that left the process group may hold our pipes open for long after git ended.
+            Self.timers.asyncAfter(deadline: .now() + RunningGit.grace, execute: finish)
             finished.leave()
+        }
+        process.terminationHandler = { process in
+            // A signal is reported the way a shell would: 128 + its number.
+            let signalled = process.terminationReason == .uncaughtSignal
+            reportExit(signalled ? 128 + process.terminationStatus : process.terminationStatus)
         }
         do {
             try process.run()
         } catch {
             try? output.fileHandleForWriting.close() // deliberate: the pipes were never used; closing is tidying up
             try? errors.fileHandleForWriting.close()
+            _ = exitSeen.claim()
+            finished.leave() // no termination will ever be reported
+            _ = running.finish()
             completion(.failure(GitSourceError(.launchFailed, "cannot start \(executable): \(error.localizedDescription)")))
             return
         }
         running.started(pid: process.processIdentifier)
+        Self.watchExit(of: process.processIdentifier, until: exitSeen, report: reportExit)
         // Our copies of the write ends must go, or the readers never see end-of-file.
         try? output.fileHandleForWriting.close() // deliberate: only fails if already closed
         try? errors.fileHandleForWriting.close()
         for (pipe, isError) in [(output, false), (errors, true)] {
             finished.enter()
-            DispatchQueue.global().async {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                collected.set(data, isError: isError)
+            // A thread of its own: a read that blocks for minutes must never hold
+            // one of the few threads of Dispatch's shared pool (two on a two-core
+            // machine), which the timeout itself needs.
+            Thread.detachNewThread {
+                let handle = pipe.fileHandleForReading
+                // In chunks, so what was said so far is there even if end-of-file never comes.
+                while let chunk = try? handle.read(upToCount: 65_536), !chunk.isEmpty { // deliberate: a read error ends the output like EOF
+                    collected.append(chunk, isError: isError)
+                }
                 finished.leave()
             }
         }
         let seconds = Double(invocation.timeout.components.seconds) + Double(invocation.timeout.components.attoseconds) / 1e18
         let timer = DispatchWorkItem { running.stop(because: .timedOut) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + max(0, seconds), execute: timer)
-        let subcommand = invocation.subcommand
-        let timeout = invocation.timeout
-        finished.notify(queue: .global()) {
+        Self.timers.asyncAfter(deadline: .now() + max(0, seconds), execute: timer)
+        finished.notify(queue: Self.timers) {
             timer.cancel()
-            switch running.finish() {
-            case .timedOut:
-                completion(.failure(GitSourceError(.timedOut, "git \(subcommand) timed out after \(GitEnvironment.format(timeout)) and was killed")))
-            case .cancelled:
-                completion(.failure(GitSourceError(.cancelled, "git \(subcommand) was cancelled and killed")))
-            case nil:
-                completion(.success(collected.output()))
-            }
+            finish()
         }
     }
 }
 
-/// The shared state of one git run: its process group, and why it was stopped.
+extension ProcessGitRunner {
+    /// Timeouts, grace periods and answers: short, never-blocking work, kept
+    /// off the shared pools so that busy or blocked workers cannot delay a kill.
+    fileprivate static let timers = DispatchQueue(label: "GitSource.ProcessGitRunner.timers")
+
+    /// Foundation reports an exit only once every descendant has let go of a
+    /// socket the child inherits, so a helper that outlives git (an ssh
+    /// ControlPersist master, a detached gc) would hold the answer back. Asking
+    /// the kernel directly, without reaping (WNOWAIT), sees git's own exit.
+    fileprivate static func watchExit(of pid: pid_t, until seen: OnceFlag, report: @escaping @Sendable (Int32) -> Void) {
+        timers.asyncAfter(deadline: .now() + .milliseconds(100)) {
+            guard !seen.isClaimed else { return }
+            var info = siginfo_t()
+            // -1 (ECHILD): Foundation has reaped it already and its handler is on the way.
+            guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0 else { return }
+            guard info._sifields._sigchld.si_pid == pid else { return watchExit(of: pid, until: seen, report: report) }
+            let status = info._sifields._sigchld.si_status
+            report(info.si_code == CLD_EXITED ? status : 128 + status)
+        }
+    }
+}
+
+private final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+
+    var isClaimed: Bool { lock.withLock { claimed } }
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        lock.withLock {
+            defer { claimed = true }
+            return !claimed
+        }
+    }
+}
+
+/// The shared state of one git run: its process group, why it was stopped,
+/// and whether its caller has had the answer.
 private final class RunningGit: @unchecked Sendable {
-    enum StopReason { case timedOut, cancelled }
+    enum Outcome { case exited, timedOut, cancelled }
+    /// How long to wait for the pipes to close once git has exited or been killed.
+    static let grace: DispatchTimeInterval = .seconds(2)
     private let lock = NSLock()
     private var pid: pid_t = 0
-    private var done = false
-    private var reason: StopReason?
+    private var answered = false
+    private var reason: Outcome?
+    private var stopHandler: (@Sendable () -> Void)?
+
+    var onStop: (@Sendable () -> Void)? {
+        get { lock.withLock { stopHandler } }
+        set { lock.withLock { stopHandler = newValue } }
+    }
 
     func started(pid: pid_t) {
         lock.lock()
@@ -160,22 +232,26 @@ private final class RunningGit: @unchecked Sendable {
         if stopEarly { kill(-pid, SIGKILL) }
     }
 
-    /// Kills the whole process group. After git itself exited, the group is
-    /// only killed while our pipes are still open, which means a member of the
-    /// group still lives and the group id cannot have been reused.
-    func stop(because stopReason: StopReason) {
+    /// Kills the whole process group, once. Until the caller has its answer
+    /// something of the group still holds our pipes, so the group id cannot
+    /// have been reused.
+    func stop(because stopReason: Outcome) {
         lock.lock()
-        guard !done, reason == nil else { lock.unlock(); return }
+        guard !answered, reason == nil else { lock.unlock(); return }
         reason = stopReason
         let target = pid
+        let handler = stopHandler
         lock.unlock()
         if target > 0 { kill(-target, SIGKILL) }
+        handler?()
     }
 
-    func finish() -> StopReason? {
+    /// The outcome for the first caller; nil for every later one.
+    func finish() -> Outcome? {
         lock.withLock {
-            done = true
-            return reason
+            guard !answered else { return nil }
+            answered = true
+            return reason ?? .exited
         }
     }
 }
@@ -188,9 +264,9 @@ private final class CollectedOutput: @unchecked Sendable {
 
     func setStatus(_ value: Int32) { lock.withLock { status = value } }
 
-    func set(_ data: Data, isError: Bool) {
+    func append(_ data: Data, isError: Bool) {
         lock.withLock {
-            if isError { standardError = data } else { standardOutput = data }
+            if isError { standardError.append(data) } else { standardOutput.append(data) }
         }
     }
 

@@ -72,7 +72,8 @@ struct GitSession: Sendable {
     static func summary(of standardError: String) -> String {
         let lines = standardError.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty && !$0.hasPrefix("hint:") }
+            // Our GIT_ASKPASS refuses on purpose; git's complaint about it is noise.
+            .filter { !$0.isEmpty && !$0.hasPrefix("hint:") && !$0.contains("askpass response") }
         let text = lines.joined(separator: "; ")
         return text.count > 600 ? String(text.prefix(600)) + "…" : text
     }

@@ -9,6 +9,8 @@ public struct GitSourceError: Error, Equatable, Sendable, CustomStringConvertibl
         case credentialsUnreadable
         /// The remote could not be reached or refused to talk (`git ls-remote` failed).
         case remoteUnavailable
+        /// The remote refused the credentials (or wanted some and had none).
+        case authenticationFailed
         /// The branch, tag or commit does not exist in the remote.
         case refNotFound
         /// The remote answered but the objects could not be fetched.

@@ -81,10 +81,15 @@ extension Connection {
             Task {
                 do {
                     try await streamBody(writer)
-                    loop.post(.streamFinished(id, completed: writer.finish()))
+                    let completed = writer.finish()
+                    // After `close` or `abort` their own message ends the connection; another here
+                    // could overtake it and turn a clean close into an abrupt one.
+                    if !completed && writer.wasClosedByCaller { return }
+                    loop.post(.streamFinished(id, completed: completed))
                 } catch {
                     // A stream that fails midway cannot report it in-band: the truncated body says it.
                     writer.abandon()
+                    if writer.wasClosedByCaller { return }
                     loop.post(.streamFinished(id, completed: false))
                 }
             }
@@ -129,20 +134,26 @@ extension Connection {
     }
 
     func streamFinished(completed: Bool) {
-        guard case .streaming(let keepAlive) = phase else { return }
+        guard case .streaming(let wantsKeepAlive) = phase else { return }
         guard completed else { return close() }
+        // After a final message the connection takes no further response.
+        let keepAlive = wantsKeepAlive && channel.acceptsWrites
+        if !keepAlive { lingerOnClose = true }
         if channel.queuedBytes > 0 {
+            // Like a whole response: a client that never reads the end is dropped after the idle timeout.
             phase = .flushing(keepAlive: keepAlive)
+            setDeadline(.idle)
         } else if keepAlive {
             phase = .head
             resumeReading()
             process()
         } else {
-            close()
+            finishConnection()
         }
     }
 
     func outputDrained() {
+        if case .closing = phase { return finishConnection() }
         guard case .flushing(let keepAlive) = phase else { return }
         guard keepAlive else { return finishConnection() }
         phase = .head
@@ -164,19 +175,33 @@ extension Connection {
         channel.setReading(true)
     }
 
-    func closeAfterFlush() {
-        if case .closed = phase { return }
-        if channel.queuedBytes == 0 { return close() }
-        if case .upgraded(let inbound) = phase { inbound.finish() }
-        phase = .flushing(keepAlive: false)
-        pauseReading()
+    /// The graceful close of a stream or upgraded connection (`close()` on either): send what is
+    /// queued, then shut our side and linger (`finishConnection`). A peer that has not taken the
+    /// queue by `deadline` stopped reading, and is cut off.
+    func closeAfterFlush(deadline: UInt64) {
+        switch phase {
+        case .upgraded(let inbound): inbound.finish()
+        case .streaming, .flushing: break
+        case .closing: self.deadline = min(self.deadline, deadline); return
+        // A stale request from a stream that already ended, or a close already under way.
+        case .head, .body, .handling, .lingering, .closed: return
+        }
+        lingerOnClose = true
+        phase = .closing
+        deadlineKind = .flush
+        self.deadline = deadline
+        if channel.queuedBytes == 0 { return finishConnection() }
+        readingPaused = false
+        if !peerFinishedSending { channel.setReading(true) }
     }
 
-    func close() {
+    /// Closes now. `abortive` resets the connection and discards what the kernel still holds for
+    /// the peer (a peer that stopped reading, or `abort()`).
+    func close(abortive: Bool = false) {
         if case .closed = phase { return }
         if case .upgraded(let inbound) = phase { inbound.finish() }
         phase = .closed
-        channel.closeFromLoop()
+        channel.closeFromLoop(abortive: abortive)
         loop.connectionClosed(self)
     }
 }

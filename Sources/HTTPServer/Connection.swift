@@ -16,6 +16,9 @@ final class Connection {
         case flushing(keepAlive: Bool)
         case streaming(keepAlive: Bool)
         case upgraded(InboundQueue)
+        /// A stream or upgraded connection closing on our side: the queue is being sent before the
+        /// flush deadline; late input is read and dropped.
+        case closing
         /// After an error answer: our side is shut, the client's late bytes are read and dropped
         /// for a moment, so that closing does not reset the connection before the answer is read.
         case lingering
@@ -28,7 +31,7 @@ final class Connection {
         var version: HTTPVersion
     }
 
-    enum Deadline { case none, idle, header, body, linger }
+    enum Deadline { case none, idle, header, body, linger, flush }
 
     unowned let loop: EventLoop
     let channel: ConnectionChannel
@@ -45,6 +48,10 @@ final class Connection {
     var readingPaused = false
     var peerFinishedSending = false
     var lingerOnClose = false
+
+    /// How long a closing connection reads and drops the peer's late input after shutting down
+    /// our side, so that close(2) finds no unread bytes and does not reset the connection.
+    static let lingerNanoseconds: UInt64 = 2_000_000_000
 
     var deadline: UInt64 = 0
     var deadlineKind = Deadline.none
@@ -84,7 +91,7 @@ final class Connection {
         switch phase {
         case .head: return start != end
         case .body, .handling, .flushing: return true
-        case .streaming, .upgraded, .lingering, .closed: return false
+        case .streaming, .upgraded, .closing, .lingering, .closed: return false
         }
     }
 
@@ -95,6 +102,7 @@ final class Connection {
         case .closed: return
         case .upgraded(let inbound): readUpgraded(inbound)
         case .lingering: discardInput()
+        case .closing: discardInputWhileClosing()
         default: readRequests()
         }
     }
@@ -136,7 +144,7 @@ final class Connection {
         case .head:
             // Answer the complete requests still buffered; `process` closes when none is left.
             process()
-        case .body, .streaming, .lingering:
+        case .body, .streaming, .closing, .lingering:
             // A half-sent body cannot complete, and a stream's reader is gone.
             close()
         case .handling, .flushing, .upgraded, .closed:
@@ -149,6 +157,18 @@ final class Connection {
         var scratch = [UInt8](repeating: 0, count: 16 * 1024)
         let n = scratch.withUnsafeMutableBytes { Glibc.read(channel.fd, $0.baseAddress!, $0.count) }
         if n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { close() }
+    }
+
+    /// Our last bytes are still being sent: a peer that finished sending may still be reading them.
+    func discardInputWhileClosing() {
+        var scratch = [UInt8](repeating: 0, count: 16 * 1024)
+        let n = scratch.withUnsafeMutableBytes { Glibc.read(channel.fd, $0.baseAddress!, $0.count) }
+        if n == 0 {
+            peerFinishedSending = true
+            pauseReading()
+        } else if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            close()
+        }
     }
 
     func readUpgraded(_ inbound: InboundQueue) {
@@ -300,7 +320,8 @@ final class Connection {
         case .none: deadline = 0
         case .idle, .body: deadline = monotonicNanoseconds() + configuration.idleTimeout.nanoseconds
         case .header: deadline = monotonicNanoseconds() + configuration.headerReadTimeout.nanoseconds
-        case .linger: deadline = monotonicNanoseconds() + 2_000_000_000
+        case .linger: deadline = monotonicNanoseconds() + Connection.lingerNanoseconds
+        case .flush: break  // set with its own deadline by `closeAfterFlush`
         }
     }
 
@@ -309,6 +330,7 @@ final class Connection {
         switch deadlineKind {
         case .none: return
         case .idle, .linger: close()
+        case .flush: close(abortive: true)
         case .header: refuse(HTTPParseError(status: 408, message: "request head not received in time"))
         case .body: refuse(HTTPParseError(status: 408, message: "request body not received in time"))
         }

@@ -23,10 +23,14 @@ public struct ConnectionClosedError: Error, Equatable, Sendable, CustomStringCon
 final class ConnectionChannel: Sendable {
     enum SendStatus { case flushed, queued, closed }
 
+
     private struct State {
         var pending: [UInt8] = []
         var pendingStart = 0
         var closed = false
+        /// Closing was asked for, or the final message was queued: writes are refused while the
+        /// queue is still being sent.
+        var writesShut = false
         var descriptorClosed = false
         var reading = true
         var writing = false
@@ -65,7 +69,10 @@ final class ConnectionChannel: Sendable {
         self.loop = loop
     }
 
+    /// The connection is closed (or failed): the descriptor is going or gone.
     var isClosed: Bool { state.withLock { $0.closed } }
+    /// False once writes are refused: closed, closing, or past the final message.
+    var acceptsWrites: Bool { state.withLock { !$0.closed && !$0.writesShut } }
     var queuedBytes: Int { state.withLock { $0.queued } }
 
     /// Queues bytes without a bound; the event loop uses it for whole responses and bounds itself
@@ -84,7 +91,7 @@ final class ConnectionChannel: Sendable {
     func tryWrite(_ bytes: [UInt8]) -> WriteResult {
         var wakeups = Wakeups()
         let result = state.withLock { state -> WriteResult in
-            guard !state.closed else { return .closed }
+            guard !state.closed && !state.writesShut else { return .closed }
             guard state.queued < queueLimit else { return .wouldBlock(bufferedBytes: state.queued) }
             append(bytes, to: &state, wakeups: &wakeups)
             return state.closed ? .closed : .accepted
@@ -103,7 +110,7 @@ final class ConnectionChannel: Sendable {
             case .wouldBlock:
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
-                        if state.closed || state.queued < queueLimit { return true }
+                        if state.closed || state.writesShut || state.queued < queueLimit { return true }
                         state.writeWaiters.append(continuation)
                         return false
                     }
@@ -111,6 +118,50 @@ final class ConnectionChannel: Sendable {
                 }
             }
         }
+    }
+
+    /// Queues a last small message even past the queue limit, then refuses further writes.
+    /// A message whose payload (`size`, without framing) is over `finalMessageLimit` is queued
+    /// only if there is room, like `tryWrite`.
+    func writeFinal(_ bytes: [UInt8], size: Int) -> WriteResult {
+        var wakeups = Wakeups()
+        let result = state.withLock { state -> WriteResult in
+            guard !state.closed && !state.writesShut else { return .closed }
+            guard size <= HTTPServerConfiguration.finalMessageLimit || state.queued < queueLimit else {
+                return .wouldBlock(bufferedBytes: state.queued)
+            }
+            append(bytes, to: &state, wakeups: &wakeups)
+            shutWrites(&state, wakeups: &wakeups)
+            return state.closed ? .closed : .accepted
+        }
+        wakeups.run(self)
+        return result
+    }
+
+    /// Any thread: the graceful close of a stream or upgraded connection. Writes are refused at
+    /// once; the loop sends what is queued until `flushTimeout`, then cuts the peer off.
+    func requestClose(flushTimeout: Duration) {
+        guard shutWrites() else { return }
+        loop.post(.closeAfterFlush(id, deadline: monotonicNanoseconds() + flushTimeout.nanoseconds))
+    }
+
+    /// Any thread: closes at once, dropping what is queued.
+    func requestAbort() {
+        guard shutWrites() else { return }
+        loop.post(.abort(id))
+    }
+
+    /// Refuses further writes (suspended writers wake and throw) while what is queued is still
+    /// sent. Returns false when the connection is already closed.
+    private func shutWrites() -> Bool {
+        var wakeups = Wakeups()
+        let open = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            shutWrites(&state, wakeups: &wakeups)
+            return true
+        }
+        wakeups.run(self)
+        return open
     }
 
     /// Called by the event loop when the socket is writable. Returns true when the queue is empty.
@@ -153,19 +204,10 @@ final class ConnectionChannel: Sendable {
         }
     }
 
-    /// Any thread: refuses further writes, wakes waiters, and asks the loop to tear the connection down.
-    func requestClose() {
-        var wakeups = Wakeups()
-        state.withLock { state in
-            guard !state.closed else { return }
-            markClosed(&state, wakeups: &wakeups)
-            wakeups.postClose = true
-        }
-        wakeups.run(self)
-    }
-
-    /// Event-loop thread only: marks closed and closes the descriptor.
-    func closeFromLoop() {
+    /// Event-loop thread only: marks closed and closes the descriptor. `abortive` discards what
+    /// the kernel still holds for a peer that stopped reading and resets the connection, so a
+    /// stalled peer keeps no memory on our side.
+    func closeFromLoop(abortive: Bool = false) {
         var wakeups = Wakeups()
         state.withLock { state in
             if !state.closed { markClosed(&state, wakeups: &wakeups) }
@@ -173,9 +215,19 @@ final class ConnectionChannel: Sendable {
             state.descriptorClosed = true
             state.pending = []
             state.pendingStart = 0
+            if abortive {
+                var reset = linger(l_onoff: 1, l_linger: 0)
+                setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+            }
             close(fd)
         }
         wakeups.run(self)
+    }
+
+    private func shutWrites(_ state: inout State, wakeups: inout Wakeups) {
+        state.writesShut = true
+        wakeups.writers += state.writeWaiters
+        state.writeWaiters = []
     }
 
     private func markClosed(_ state: inout State, wakeups: inout Wakeups) {

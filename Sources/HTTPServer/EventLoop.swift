@@ -21,7 +21,9 @@ enum LoopMessage: Sendable {
     case response(UInt64, HTTPResponse)
     case streamFinished(UInt64, completed: Bool)
     case close(UInt64)
-    case closeAfterFlush(UInt64)
+    /// Close gracefully once the queue is sent; cut the peer off at `deadline` (monotonic ns).
+    case closeAfterFlush(UInt64, deadline: UInt64)
+    case abort(UInt64)
     /// A connection another loop accepted, handed over so that loops share connections evenly.
     case adopt(fd: Int32, host: String, port: Int, refuse: Bool)
     case run(@Sendable () -> Void)
@@ -78,7 +80,8 @@ final class EventLoop: @unchecked Sendable {
         }
         let configuration = context.configuration
         headWriter = ResponseHeadWriter(serverName: configuration.serverName, sendsDate: configuration.sendsDateHeader)
-        let shortest = min(configuration.headerReadTimeout.nanoseconds, configuration.idleTimeout.nanoseconds)
+        let shortest = min(configuration.headerReadTimeout.nanoseconds, configuration.idleTimeout.nanoseconds,
+                           configuration.closeFlushTimeout.nanoseconds)
         scanInterval = min(max(shortest / 8, 5_000_000), 250_000_000)
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
@@ -235,7 +238,8 @@ final class EventLoop: @unchecked Sendable {
             case .response(let id, let response): connections[id]?.handlerFinished(response)
             case .streamFinished(let id, let completed): connections[id]?.streamFinished(completed: completed)
             case .close(let id): connections[id]?.close()
-            case .closeAfterFlush(let id): connections[id]?.closeAfterFlush()
+            case .closeAfterFlush(let id, let deadline): connections[id]?.closeAfterFlush(deadline: deadline)
+            case .abort(let id): connections[id]?.close(abortive: true)
             case .run(let work): work()
             case .adopt(let fd, let host, let port, let refuse): adopt(fd: fd, host: host, port: port, refuse: refuse)
             }

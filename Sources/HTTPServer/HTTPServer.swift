@@ -9,6 +9,15 @@ import Synchronization
 ///     let port = try await server.start()
 ///     …
 ///     await server.shutdown(grace: .seconds(5))
+///
+/// Streams (`HTTPResponse.stream`, `HTTPStreamWriter`) and upgraded connections
+/// (`HTTPResponse.upgrade`, `UpgradedConnection`) hold at most `maxQueuedBytesPerConnection`
+/// beyond what the socket takes, so a client that stops reading never slows the others:
+/// `tryWrite` says `.wouldBlock` and the caller cuts the client off. `writeFinal` queues one last
+/// short message past the full queue (a WebSocket close frame with 1013, an SSE comment);
+/// `close()` sends the queue, shuts our side and drains the client's late input for up to 2 s,
+/// so the last bytes are not lost to a reset; a client that has not taken the queue within
+/// `closeFlushTimeout` is reset and its buffers freed. `abort()` closes at once.
 public final class HTTPServer: Sendable {
     private enum Lifecycle {
         case idle

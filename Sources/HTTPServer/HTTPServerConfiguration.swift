@@ -15,12 +15,20 @@ public struct HTTPServerConfiguration: Sendable {
     /// Bytes a streaming or upgraded connection may queue beyond what the socket takes before
     /// `write` suspends and `tryWrite` answers `.wouldBlock`.
     public var maxQueuedBytesPerConnection: Int
+    /// How long closing a stream or upgraded connection (`close()`) waits for its queued bytes
+    /// to be sent. Past it the peer, which stopped reading, is cut off (reset) and its buffers freed.
+    public var closeFlushTimeout: Duration
     /// Event-loop threads; each owns its connections.
     public var eventLoopThreads: Int
     /// The `Server` header value; nil sends none.
     public var serverName: String?
     public var sendsDateHeader: Bool
     public var listenBacklog: Int32
+
+    /// The largest final message `writeFinal` queues past `maxQueuedBytesPerConnection`: room for
+    /// a WebSocket close frame (at most 127 bytes) or a short SSE comment, so a slow client still
+    /// learns why it is cut off, while the overshoot stays negligible.
+    public static let finalMessageLimit = 256
 
     public init(
         host: String = "127.0.0.1",
@@ -30,6 +38,7 @@ public struct HTTPServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 10_000,
         maxQueuedBytesPerConnection: Int = 256 * 1024,
+        closeFlushTimeout: Duration = .seconds(5),
         eventLoopThreads: Int = 2,
         serverName: String? = "fabricsync",
         sendsDateHeader: Bool = true,
@@ -42,6 +51,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.maxQueuedBytesPerConnection = maxQueuedBytesPerConnection
+        self.closeFlushTimeout = closeFlushTimeout
         self.eventLoopThreads = eventLoopThreads
         self.serverName = serverName
         self.sendsDateHeader = sendsDateHeader

@@ -5,6 +5,12 @@ import Synchronization
 /// Writes have the same backpressure as `HTTPStreamWriter`. Reads are bounded too: when the
 /// handler does not read, the server stops reading the socket, and TCP slows the peer down.
 ///
+/// Ending it: `close()` sends what is queued, then closes cleanly (our side shut first, the
+/// peer's late input drained for up to 2 s, so the last bytes are not lost to a reset). A peer
+/// that has not taken the queue within `closeFlushTimeout` has stopped reading and is cut off.
+/// `abort()` closes at once. To tell a slow peer why before cutting it off, queue a last small
+/// message past the full queue with `writeFinal` (a WebSocket close frame with 1013), then `close()`.
+///
 ///     router.get("/api/v1/ws") { request in
 ///         guard let key = request.headers["Sec-WebSocket-Key"] else { return .error(400, "not a WebSocket handshake") }
 ///         return .upgrade(headers: ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept(key)]) { connection in
@@ -24,28 +30,53 @@ public struct UpgradedConnection: Sendable {
         await inbound.read()
     }
 
+    /// Writes `bytes`, suspending while the queue is full; throws once the connection is closing or closed.
     public func write(_ bytes: [UInt8]) async throws(ConnectionClosedError) {
         try await channel.write(bytes)
     }
 
+    /// Writes `bytes` only if the queue has room; never suspends.
     public func tryWrite(_ bytes: [UInt8]) -> WriteResult {
         channel.tryWrite(bytes)
     }
 
-    public var bufferedBytes: Int { channel.queuedBytes }
-    public var isClosed: Bool { channel.isClosed }
+    /// Queues `bytes` as the last thing sent, even when the queue is full, as long as they are at
+    /// most `HTTPServerConfiguration.finalMessageLimit` bytes (larger ones only when there is room,
+    /// else `.wouldBlock`). Once accepted, every later write answers `.closed`; reading goes on
+    /// (a WebSocket waits for the peer's close frame) until `close()`, `abort()` or the peer leaves.
+    public func writeFinal(_ bytes: [UInt8]) -> WriteResult {
+        channel.writeFinal(bytes, size: bytes.count)
+    }
 
+    public var bufferedBytes: Int { channel.queuedBytes }
+    /// True once writes fail: the connection is closing (`close`, `abort`, `writeFinal`) or closed.
+    public var isClosed: Bool { !channel.acceptsWrites }
+
+    /// Runs `handler` once the socket is closed (at once if it is).
     public func onClose(_ handler: @escaping @Sendable () -> Void) {
         channel.onClose(handler)
     }
 
+    /// Returns when the socket is closed: after a `close()`, once the queue is sent and the
+    /// linger is over, or the flush deadline passed.
     public func closed() async {
         await channel.waitUntilClosed()
     }
 
-    /// Closes the connection once the bytes already queued are sent (or at once if the peer is gone).
+    /// Closes once the bytes already queued are sent, cleanly (see the type's comment); writes fail
+    /// from now on. A peer that has not taken them within the server's `closeFlushTimeout` is cut off.
     public func close() {
-        channel.loop.post(.closeAfterFlush(channel.id))
+        channel.requestClose(flushTimeout: channel.loop.context.configuration.closeFlushTimeout)
+    }
+
+    /// `close()` with its own deadline for sending the queue.
+    public func close(flushTimeout: Duration) {
+        channel.requestClose(flushTimeout: flushTimeout)
+    }
+
+    /// Closes at once, dropping whatever is queued, with a reset.
+    public func abort() {
+        channel.requestAbort()
     }
 }
 

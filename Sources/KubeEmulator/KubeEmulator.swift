@@ -3,7 +3,14 @@ import FabricValue
 import HTTPServer
 
 /// An in-process Kubernetes API server for tests and demos: the store behind
-/// the real REST paths over real HTTP.
+/// the real REST paths over real HTTP, faithful where controllers go wrong
+/// (resourceVersion, generation, status subresource, server-side apply
+/// ownership, watch resumption and 410, dry run, schema validation).
+///
+/// What it serves: discovery (legacy and aggregated), `/version` (v1.32.4),
+/// `/openapi/v3`, Table responses, core kinds, leases, RBAC, Deployments,
+/// PDBs, events.k8s.io Events and every CRD created. Request bodies are
+/// JSON, YAML (apply) or protobuf for the few kinds `kubectl create` sends.
 ///
 ///     let emulator = try KubeEmulator()
 ///     let url = try await emulator.start()
@@ -102,6 +109,12 @@ public final class KubeEmulator: Sendable {
             }
         }
     }
+
+    /// Closes every open watch stream (clients see the stream end and must re-watch).
+    public func dropWatchStreams() { store.dropAllWatches() }
+
+    /// The next `count` watch requests get 410 Expired, whatever their resourceVersion.
+    public func expireNextWatches(_ count: Int = 1) { store.expireNextWatches(count) }
 
     /// Writes a kubeconfig whose current context points at this emulator.
     public func writeKubeconfig(to path: String, namespace: String = "default") throws {

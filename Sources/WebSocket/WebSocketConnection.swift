@@ -145,9 +145,11 @@ public final class WebSocketConnection: Sendable {
         for action in actions {
             switch action {
             case .write(let bytes):
-                // Control frames never wait (see the type's comment), but a close frame is worth
-                // queueing once the peer drains some: it tells a slow client why (1013).
-                if case .wouldBlock = transport.tryWrite(bytes), bytes.first.map({ $0 & 0x0F == WebSocketOpcode.close.rawValue }) == true {
+                // Control frames never wait (see the type's comment), but a close frame, always the
+                // last one, tells a slow client why (1013): it goes past a full queue when the
+                // transport allows, or else is queued once the peer drains some.
+                let isClose = bytes.first.map { $0 & 0x0F == WebSocketOpcode.close.rawValue } == true
+                if case .wouldBlock = isClose ? transport.writeFinal(bytes) : transport.tryWrite(bytes), isClose {
                     core.closeFrameWaiting = true
                     Task {
                         _ = await transport.write(bytes) // false means closed: nothing left to tell the peer

@@ -8,8 +8,17 @@ public protocol WebSocketTransport: Sendable {
     func write(_ bytes: [UInt8]) async -> Bool
     /// Queues bytes without suspending, or says why it could not.
     func tryWrite(_ bytes: [UInt8]) -> WebSocketTransportWrite
+    /// Queues the last bytes ever sent (a close frame) even when the queue is full, if the
+    /// transport can; later writes fail. The default is `tryWrite`.
+    func writeFinal(_ bytes: [UInt8]) -> WebSocketTransportWrite
     /// Closes once the bytes already queued are sent.
     func close()
+}
+
+extension WebSocketTransport {
+    public func writeFinal(_ bytes: [UInt8]) -> WebSocketTransportWrite {
+        tryWrite(bytes)
+    }
 }
 
 /// What a non-suspending write did.

@@ -29,6 +29,18 @@ public struct UpgradedConnectionTransport: WebSocketTransport {
         }
     }
 
+    /// The server queues a close frame past a full queue (up to 256 bytes), so a slow client
+    /// still learns why it is cut off (1013).
+    public func writeFinal(_ bytes: [UInt8]) -> WebSocketTransportWrite {
+        switch connection.writeFinal(bytes) {
+        case .accepted: .accepted
+        case .wouldBlock(let buffered): .wouldBlock(bufferedBytes: buffered)
+        case .closed: .closed
+        }
+    }
+
+    /// Sends what is queued and closes cleanly; a client that stopped reading is cut off after
+    /// the server's `closeFlushTimeout`.
     public func close() {
         connection.close()
     }

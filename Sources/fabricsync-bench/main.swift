@@ -7,7 +7,10 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "diff": runDiffBenchmark,
     "http": runHTTPBenchmark,
     "websocket": runWebSocketBenchmark,
+    "client": runClientBenchmark,
     "emulator": runEmulatorBenchmark,
+    "git": runGitBenchmark,
+    "converge": runConvergeBenchmark,
     "ws": runNotificationsBenchmark,
 ]
 

@@ -18,12 +18,24 @@ struct ClusterSetup {
         .value("embedded-kubeconfig", "PATH", help: "Where to write the embedded cluster's kubeconfig.", default: ".fabricsync/kubeconfig"),
         .value("embedded-listen", "HOST:PORT", help: "Where the embedded cluster listens.", default: "127.0.0.1:0"),
         .value("crds", "DIR", help: "CRDs installed into the embedded cluster.", default: "manifests/crds"),
+        .value("kube-api-qps", "N", help: "Requests per second to the Kubernetes API (client-side limit).", default: "500"),
+        .value("kube-api-burst", "N", help: "Requests allowed in a burst above the QPS.", default: "1000"),
     ]
+
+    /// A controller converging thousands of objects needs more than client-go's
+    /// default 5 QPS (or our library default of 50); the server's own priority
+    /// and fairness is the real guard.
+    static func clientOptions(_ arguments: ParsedArguments) throws -> KubeClient.Options {
+        var options = KubeClient.Options()
+        options.qps = Double(try arguments.int("kube-api-qps", range: 1...1_000_000) ?? 500)
+        options.burst = try arguments.int("kube-api-burst", range: 1...1_000_000) ?? 1000
+        return options
+    }
 
     static func connect(_ arguments: ParsedArguments, _ console: Console, source: LoadedSource?) async throws -> ClusterSetup {
         guard arguments.flag("embedded-cluster") else {
             let config = try ClusterConfigLoader(explicitPath: arguments.string("kubeconfig"), context: arguments.string("context")).load()
-            return ClusterSetup(client: KubeClient(config: config), emulator: nil)
+            return ClusterSetup(client: KubeClient(config: config, options: try clientOptions(arguments)), emulator: nil)
         }
         let listen = arguments.string("embedded-listen") ?? "127.0.0.1:0"
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
@@ -40,7 +52,7 @@ struct ClusterSetup {
         let path = URL(fileURLWithPath: arguments.string("embedded-kubeconfig") ?? ".fabricsync/kubeconfig").standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try emulator.writeKubeconfig(to: path)
-        let client = KubeClient(config: ClusterConfig(server: url.absoluteString))
+        let client = KubeClient(config: ClusterConfig(server: url.absoluteString), options: try clientOptions(arguments))
         for namespace in namespaces.sorted() {
             _ = try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
         }

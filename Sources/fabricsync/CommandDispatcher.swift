@@ -12,6 +12,8 @@ enum CommandDispatcher {
         RunCommand.self,
         ValidateCommand.self,
         DiffCommand.self,
+        SyncCommand.self,
+        ExportCommand.self,
         EmulatorCommand.self,
         StatusCommand.self,
         EventsCommand.self,

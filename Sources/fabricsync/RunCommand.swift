@@ -5,6 +5,7 @@ import FabricSource
 import Foundation
 import KubeClient
 import Notifications
+import Synchronization
 
 enum RunCommand: Command {
     static let spec = CommandSpec(
@@ -23,15 +24,16 @@ enum RunCommand: Command {
             .value("shutdown-grace", "DURATION", help: "How long in-flight reconciles may finish after SIGTERM.", default: "30s"),
             .value("log-format", "FORMAT", help: "Log line format.", default: "text", choices: ["text", "json"]),
             .value("replay-buffer", "N", help: "Notification events kept for resume.", default: "10000"),
+            .flag("leader-elect", help: "Reconcile only while holding the leader Lease (for more than one replica)."),
+            .value("leader-election-namespace", "NS", help: "Namespace of the leader Lease (default: $POD_NAMESPACE, else the kubeconfig's namespace)."),
         ]
     )
 
     static func run(_ arguments: ParsedArguments, _ console: Console) async throws -> ExitStatus {
         let log = ControllerLog(format: ControllerLog.Format(rawValue: arguments.string("log-format") ?? "text") ?? .text)
-        let root = try SourceFlags.root(arguments)
+        let source = try SourceFlags.provider(arguments)
         let serverOptions = try ServerFlags.serverOptions(arguments)  // flag mistakes before any cluster work
-        let sourceOptions = try SourceFlags.sourceOptions(arguments)
-        let initial = try? SourceLoader.load(root: root, options: sourceOptions)  // only to learn the namespaces the embedded cluster needs
+        let initial = try? await source.load()  // only to learn the namespaces the embedded cluster needs; the controller reports failures
         let setup = try await ClusterSetup.connect(arguments, console, source: initial)
         let relay = ChangeRelay()
         let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
@@ -47,7 +49,7 @@ enum RunCommand: Command {
         configuration.concurrency = try arguments.int("concurrency", range: 1...256) ?? 4
         configuration.sourcePollInterval = try arguments.duration("source-poll-interval") ?? .seconds(2)
         configuration.reconciler = options
-        let controller = Controller(configuration: configuration, source: FolderSource(root: root, options: sourceOptions), home: cluster,
+        let controller = Controller(configuration: configuration, source: source, home: cluster,
                                     reconciler: reconciler, log: log)
         relay.attach(controller)
         cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
@@ -64,22 +66,82 @@ enum RunCommand: Command {
 
         let signals = TerminationSignals()
         var server: NotificationServer?
+        let leading = LeadershipFlag(leading: !arguments.flag("leader-elect"))
         if let serverOptions {
-            let notifications = NotificationServer(hub: hub, directory: ControllerDirectory(controller: controller, store: cluster), options: serverOptions)
+            // Ready once the first round is done; a standby (leader election) is ready as it is, so both replicas report ready.
+            let readiness: @Sendable () async -> Bool = { leading.isLeading ? await controller.firstRoundDone : true }
+            let notifications = NotificationServer(hub: hub, directory: ControllerDirectory(controller: controller, store: cluster), options: serverOptions,
+                                                   readiness: readiness)
             let (port, metricsPort) = try await notifications.start()
             log.info("notification server listening", [("url", .string("http://\(serverOptions.host):\(port)/"))] + (metricsPort.map { [("metrics_port", .int(Int64($0)))] } ?? []))
             server = notifications
         }
-        let loop = Task { await controller.run() }
-        let signal = await signals.next()
-        log.info("shutting down", [("signal", .int(Int64(signal)))])
-        await controller.drain(grace: try arguments.duration("shutdown-grace") ?? .seconds(30))
+        let grace = try arguments.duration("shutdown-grace") ?? .seconds(30)
+        if arguments.flag("leader-elect") {
+            let elector = LeaderElection.elector(arguments, client: setup.client, log: log)
+            let loop = LoopHolder()
+            let campaign = Task {
+                await elector.run { isLeader in
+                    leading.set(isLeader)
+                    if isLeader {
+                        loop.start { await controller.run() }
+                    } else {
+                        loop.stop()
+                        await controller.abandonInFlight()
+                    }
+                }
+            }
+            let signal = await signals.next()
+            log.info("shutting down", [("signal", .int(Int64(signal)))])
+            campaign.cancel()
+            await controller.drain(grace: grace)
+            loop.stop()
+            await elector.release()
+        } else {
+            let loop = Task { await controller.run() }
+            let signal = await signals.next()
+            log.info("shutting down", [("signal", .int(Int64(signal)))])
+            await controller.drain(grace: grace)
+            loop.cancel()
+        }
         // After the drain, so clients see the last reconciles end; then WebSockets close with 1001.
         await server?.shutdown()
-        loop.cancel()
         await setup.emulator?.shutdown()
         return .success
     }
+}
+
+/// The controller's loop while this process leads.
+final class LoopHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    func start(_ body: @escaping @Sendable () async -> Void) {
+        lock.withLock {
+            task?.cancel()
+            task = Task { await body() }
+        }
+    }
+
+    func stop() { lock.withLock { task?.cancel(); task = nil } }
+}
+
+enum LeaderElection {
+    static func elector(_ arguments: ParsedArguments, client: KubeClient, log: ControllerLog) -> LeaderElector {
+        let environment = ProcessInfo.processInfo.environment
+        let namespace = arguments.string("leader-election-namespace") ?? environment["POD_NAMESPACE"] ?? client.config.namespace
+        let identity = environment["POD_NAME"] ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let pod = environment["POD_NAME"].map { (namespace: environment["POD_NAMESPACE"] ?? namespace, name: $0) }
+        return LeaderElector(client: client, namespace: namespace, rules: LeaderElectionRules(identity: identity), pod: pod, log: log)
+    }
+}
+
+/// Whether this replica leads (always, without `--leader-elect`), for readiness.
+final class LeadershipFlag: Sendable {
+    private let value: Atomic<Bool>
+    init(leading: Bool) { value = Atomic(leading) }
+    var isLeading: Bool { value.load(ordering: .acquiring) }
+    func set(_ leading: Bool) { value.store(leading, ordering: .releasing) }
 }
 
 /// Hands watch events to the controller, which exists only after the cluster

@@ -9,7 +9,7 @@ enum ValidateCommand: Command {
     )
 
     static func run(_ arguments: ParsedArguments, _ console: Console) async throws -> ExitStatus {
-        let source = try SourceFlags.load(arguments, console)
+        let source = try await SourceFlags.load(arguments, console)
         guard source.isValid else {
             console.out(source.issues.map { "\($0)\n" }.joined())
             console.error("\(source.issues.count) error\(source.issues.count == 1 ? "" : "s") in \(source.root)")

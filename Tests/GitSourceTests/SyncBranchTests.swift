@@ -54,6 +54,22 @@ final class SyncBranchTests: XCTestCase {
         XCTAssertNotEqual(first.workTree, moved.workTree, "a new commit is checked out next to the old one, never on top of it")
     }
 
+    func testUnchangedRemoteIsOnlyAskedWhereTheRefPoints() async throws {
+        try remote.commit(["a.yaml": switchYAML("leaf-01")])
+        try remote.push("main")
+        let recording = try RecordingGit(folder: cache)
+        let source = try GitRepositorySource(url: remote.url, cacheDirectory: cache.path + "/cache", runner: recording.runner)
+        _ = try await source.sync()
+        let before = recording.commandLines.count
+
+        _ = try await source.sync()
+
+        let subcommands = recording.commandLines.dropFirst(before).map { line in
+            line.split(separator: " ").dropFirst(2).first { !$0.hasPrefix("-") }.map(String.init) ?? ""
+        }
+        XCTAssertEqual(subcommands, ["config", "ls-remote", "rev-parse", "checkout", "clean"], "no fetch, no new work tree")
+    }
+
     func testDeletedFilesDisappearFromTheCheckout() async throws {
         try remote.commit(["a.yaml": switchYAML("leaf-01"), "b.yaml": switchYAML("leaf-02")])
         try remote.push("main")

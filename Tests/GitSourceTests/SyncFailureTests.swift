@@ -76,7 +76,7 @@ final class SyncFailureTests: XCTestCase {
             let error = await syncFailure(source)
 
             XCTAssertEqual(error?.code, .refNotFound)
-            XCTAssertEqual(error?.message, "ref '\(ref.split(separator: "/").last!)' not found in \(remote.url)")
+            XCTAssertEqual(error?.message, "ref '\(ref)' not found in \(remote.url)")
         }
     }
 

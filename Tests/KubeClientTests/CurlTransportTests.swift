@@ -134,3 +134,19 @@ final class CurlTransportTests: XCTestCase {
         }
     }
 }
+
+/// A stream that goes silent is ended, so a dead connection is noticed.
+final class StreamIdleTimeoutTests: XCTestCase {
+    func testASilentStreamEndsWithATimeout() async throws {
+        let fixture = try TLSFixture.shared()
+        let server = try PythonHTTPSServer(certificate: fixture.serverCertificate, key: fixture.serverKey, clientCA: nil, plainHTTP: true)
+        addTeardownBlock { server.stop() }
+        let transport = CurlTransport(options: .init(streamIdleTimeout: .seconds(1)))
+        do {
+            for try await _ in transport.stream(TransportRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/silent")) {}
+            XCTFail("a silent stream ended normally")
+        } catch let error as TransportError {
+            XCTAssertEqual(error.kind, .timeout, error.description)
+        }
+    }
+}

@@ -144,3 +144,33 @@ final class InformerTests: XCTestCase {
         }
     }
 }
+
+/// A watch the server refuses is retried with backoff from the same version, without a relist.
+final class InformerReconnectTests: XCTestCase {
+    func testRefusedWatchesAreReportedAndRetriedWithoutRelisting() async throws {
+        let cluster = try await EmulatorCluster()
+        addTeardownBlock { await cluster.stop() }
+        cluster.emulator.faults.failNext(3, status: 500, verb: .watch)
+        let informer = Informer(client: cluster.client, apiVersion: "v1", kind: "ConfigMap", namespace: "default",
+                                backoff: RetryPolicy(maximumAttempts: .max, initialDelay: .milliseconds(10), maximumDelay: .milliseconds(100)))
+        let recorder = InformerTests.Recorder()
+        let task = Task { await informer.run { recorder.record($0) } }
+        defer { task.cancel() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !informer.hasSynced {
+            if ContinuousClock.now > deadline { return XCTFail("the informer never listed") }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // Written after the list: only a watch can bring it.
+        try cluster.emulator.writeConfigMap("after-the-faults", value: "1")
+        while informer.store.get(namespace: "default", name: "after-the-faults") == nil {
+            if ContinuousClock.now > deadline { return XCTFail("the informer never recovered: \(recorder.snapshot.errors)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTAssertTrue(informer.hasSynced)
+        XCTAssertEqual(recorder.snapshot.errors.count, 3, "\(recorder.snapshot.errors)")
+        XCTAssertTrue(recorder.snapshot.errors.allSatisfy { $0.contains("500") })
+        XCTAssertEqual(informer.listCount, 1)
+        XCTAssertEqual(informer.watchCount, 4)
+    }
+}

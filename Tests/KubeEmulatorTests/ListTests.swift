@@ -15,11 +15,23 @@ final class ListTests: XCTestCase {
             let page = try store.list(configmaps, namespace: "default", options: ListOptions(limit: 3, continueToken: token))
             seen += (page["items"]?.arrayValue ?? []).compactMap { $0.value(at: "metadata", "name")?.stringValue }
             token = page.value(at: "metadata", "continue")?.stringValue
-            if token != nil { XCTAssertNotNil(page.value(at: "metadata", "remainingItemCount")) }
+            if token != nil { XCTAssertEqual(page.value(at: "metadata", "remainingItemCount")?.intValue, Int64(7 - 3 * (pages + 1))) }
             pages += 1
         } while token != nil
         XCTAssertEqual(pages, 3)
         XCTAssertEqual(seen, (0..<7).map { "c\($0)" })
+    }
+
+    func testPagingWithASelectorGivesNoRemainingCount() throws {
+        let store = EmulatorStore()
+        let configmaps = store.type("configmaps")
+        for index in 0..<6 {
+            _ = try store.create(configmaps, namespace: "default", body: configMap("c\(index)", labels: ["even": index % 2 == 0 ? "yes" : "no"]), options: writer)
+        }
+        let page = try store.list(configmaps, namespace: "default", options: ListOptions(labelSelector: try LabelSelector(parsing: "even=yes"), limit: 1))
+        XCTAssertEqual(page["items"]?.arrayValue?.count, 1)
+        XCTAssertNil(page.value(at: "metadata", "remainingItemCount"))
+        XCTAssertNotNil(page.value(at: "metadata", "continue"))
     }
 
     func testListCarriesKindVersionAndTheClusterResourceVersion() throws {

@@ -19,6 +19,15 @@ final class OptimisticConcurrencyTests: XCTestCase {
         }
     }
 
+    func testAnotherObjectsUIDIsAConflict() throws {
+        let store = EmulatorStore()
+        var body = try store.create(store.type("configmaps"), namespace: "default", body: configMap("c"), options: writer).object
+        body["metadata"]?["uid"] = "00000000-0000-0000-0000-000000000000"
+        assertAPIError(try store.update(store.type("configmaps"), namespace: "default", name: "c", body: body, options: writer), code: 409, reason: "Conflict") { error in
+            XCTAssertTrue(error.message.contains("Precondition failed: UID in precondition"), error.message)
+        }
+    }
+
     func testConfigMapsAllowAnUnconditionalPut() throws {
         let store = EmulatorStore()
         let configmaps = store.type("configmaps")

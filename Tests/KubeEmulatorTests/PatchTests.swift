@@ -66,6 +66,13 @@ final class PatchTests: XCTestCase {
         XCTAssertEqual(patched["data"], ["a": "1", "b": "2"])
     }
 
+    func testStrategicMergeDirectivesAreNotStored() {
+        let target: Value = ["spec": ["containers": [["name": "a"]], "volumes": [["name": "v"]]], "metadata": ["labels": ["x": "1"]]]
+        let patch: Value = ["spec": ["$setElementOrder/containers": [["name": "a"]], "containers": [["name": "a", "image": "i"]], "volumes": ["$patch": "delete"]],
+                            "metadata": ["$retainKeys": ["labels"]]]
+        XCTAssertEqual(StrategicMergePatch.apply(patch, to: target), ["spec": ["containers": [["name": "a", "image": "i"]]], "metadata": ["labels": ["x": "1"]]])
+    }
+
     func testPatchingAMissingObjectIsNotFound() throws {
         let store = EmulatorStore()
         assertAPIError(try store.patch(store.type("configmaps"), namespace: "default", name: "x", patch: [:], patchType: .merge, options: writer), code: 404, reason: "NotFound")

@@ -69,8 +69,49 @@ final class SchemaValidationTests: XCTestCase {
         XCTAssertNil(withoutSync.value(at: "spec", "sync"), "no parent, no defaults")
     }
 
+    func testStringFormatsAreChecked() throws {
+        var crd = fabricCRD
+        crd["spec"]?["versions"] = [["name": "v1alpha2", "served": true, "storage": true, "schema": ["openAPIV3Schema": [
+            "type": "object",
+            "properties": ["spec": ["type": "object", "properties": [
+                "since": ["type": "string", "format": "date-time"], "ip": ["type": "string", "format": "ipv4"],
+                "subnet": ["type": "string", "format": "cidr"], "note": ["type": "string", "format": "free-text"],
+            ]]],
+        ]]]]
+        let store = EmulatorStore()
+        _ = try store.create(store.type("customresourcedefinitions"), namespace: nil, body: crd, options: writer)
+        let fabrics = store.type("fabrics")
+        XCTAssertNoThrow(try store.create(fabrics, namespace: "default", body: fabric("ok", spec: [
+            "since": "2026-11-23T18:00:00Z", "ip": "10.0.0.1", "subnet": "10.10.0.0/16", "note": "anything",
+        ]), options: writer))
+        XCTAssertNoThrow(try store.create(fabrics, namespace: "default", body: fabric("fraction", spec: ["since": "2026-11-23T18:00:00.123+02:00"]), options: writer))
+        let cases: [(Value, String)] = [
+            (["since": "yesterday"], "Invalid value: \"yesterday\": spec.since in body must be of type date-time: \"yesterday\""),
+            (["ip": "10.0.0.256"], "Invalid value: \"10.0.0.256\": spec.ip in body must be of type ipv4: \"10.0.0.256\""),
+            (["subnet": "10.0.0.0"], "Invalid value: \"10.0.0.0\": spec.subnet in body must be of type cidr: \"10.0.0.0\""),
+        ]
+        for (spec, message) in cases {
+            assertAPIError(try store.create(fabrics, namespace: "default", body: fabric("bad", spec: spec), options: writer), code: 422, reason: "Invalid") { error in
+                XCTAssertEqual(error.causes.first?.message, message)
+            }
+        }
+    }
+
     func testIntegralNumbersAreIntegers() throws {
         XCTAssertNoThrow(try create(["asn": 65000.0]))
+    }
+
+    func testBuiltInsRefuseUnknownTopLevelFieldsUnderStrict() throws {
+        let store = EmulatorStore()
+        var typo = configMap("c")
+        typo["dat"] = ["a": "1"]
+        assertAPIError(try store.create(store.type("configmaps"), namespace: "default", body: typo, options: WriteOptions(fieldValidation: .strict)),
+                       code: 400, reason: "BadRequest") { error in
+            XCTAssertEqual(error.message, "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dat\"")
+        }
+        let warned = try store.create(store.type("configmaps"), namespace: "default", body: typo, options: WriteOptions(fieldValidation: .warn))
+        XCTAssertEqual(warned.warnings, ["unknown field \"dat\""])
+        XCTAssertNil(warned.object["dat"])
     }
 
     func testInvalidNamesAreRefused() throws {

@@ -53,8 +53,17 @@ final class ServerSideApplyTests: XCTestCase {
         let store = try storeWithFabrics()
         _ = try apply(store, fabric(spec: ["asn": 65000]))
         assertAPIError(try apply(store, fabric(spec: ["asn": 65001]), as: WriteOptions(fieldManager: "kubectl")), code: 409, reason: "Conflict") { error in
-            XCTAssertEqual(error.message, "Apply failed with 1 conflict: conflict with \"fabricsync\" using wiring.githedgehog.com/v1alpha2: .spec.asn")
-            XCTAssertEqual(error.causes, [APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \"fabricsync\" using wiring.githedgehog.com/v1alpha2", field: ".spec.asn")])
+            XCTAssertEqual(error.message, "Apply failed with 1 conflict: conflict with \"fabricsync\": .spec.asn")
+            XCTAssertEqual(error.causes, [APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \"fabricsync\"", field: ".spec.asn")])
+        }
+    }
+
+    func testSeveralConflictsAreListedByManager() throws {
+        let store = try storeWithFabrics()
+        _ = try apply(store, fabric(spec: ["asn": 1, "spineCount": 2]))
+        assertAPIError(try apply(store, fabric(spec: ["asn": 2, "spineCount": 3]), as: WriteOptions(fieldManager: "kubectl")), code: 409, reason: "Conflict") { error in
+            XCTAssertEqual(error.message, "Apply failed with 2 conflicts: conflicts with \"fabricsync\":\n- .spec.asn\n- .spec.spineCount")
+            XCTAssertEqual(error.causes.map(\.field), [".spec.asn", ".spec.spineCount"])
         }
     }
 
@@ -110,7 +119,37 @@ final class ServerSideApplyTests: XCTestCase {
 
     func testApplyNeedsAFieldManager() throws {
         let store = try storeWithFabrics()
-        assertAPIError(try apply(store, fabric(), as: WriteOptions()), code: 400, reason: "BadRequest")
+        assertAPIError(try apply(store, fabric(), as: WriteOptions()), code: 422, reason: "Invalid") { error in
+            XCTAssertEqual(error.message, "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch")
+            XCTAssertEqual(error.kind, "PatchOptions")
+        }
+        assertAPIError(try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: [:], patchType: .merge,
+                                       options: WriteOptions(force: true)), code: 422, reason: "Invalid")
+    }
+
+    func testAppliedConfigurationsMayNotCarryManagedFields() throws {
+        let store = try storeWithFabrics()
+        var body = fabric()
+        body["metadata"]?["managedFields"] = [["manager": "x"]]
+        assertAPIError(try apply(store, body), code: 400, reason: "BadRequest") { error in
+            XCTAssertEqual(error.message, "metadata.managedFields must be nil")
+        }
+    }
+
+    func testFinalizersAreASetEachManagerOwningItsOwn() throws {
+        let store = try storeWithFabrics()
+        func withFinalizers(_ names: [String]) -> Value {
+            var body = fabric()
+            body["metadata"]?["finalizers"] = .array(names.map(Value.string))
+            return body
+        }
+        _ = try apply(store, withFinalizers(["fabric.githedgehog.com/finalizer"]), as: WriteOptions(fieldManager: "fabricsync", force: true))
+        let both = try apply(store, withFinalizers(["example.com/backup"]), as: WriteOptions(fieldManager: "backup")).object
+        XCTAssertEqual(both.value(at: "metadata", "finalizers"), ["fabric.githedgehog.com/finalizer", "example.com/backup"], "no conflict: a set merges")
+        let fieldsOfBackup = both.value(at: "metadata", "managedFields")?.arrayValue?.first { $0["manager"] == "backup" }?["fieldsV1"]
+        XCTAssertEqual(fieldsOfBackup, ["f:metadata": ["f:finalizers": ["v:\"example.com/backup\"": [:]]], "f:spec": ["f:asn": [:]]])
+        let afterRelease = try apply(store, fabric(), as: WriteOptions(fieldManager: "fabricsync", force: true)).object
+        XCTAssertEqual(afterRelease.value(at: "metadata", "finalizers"), ["example.com/backup"], "only the releasing manager's finalizer went")
     }
 
     func testApplyToStatusOwnsOnlyStatus() throws {

@@ -99,6 +99,17 @@ final class WatchTests: XCTestCase {
         XCTAssertEqual(names(watcher.drain()), ["b"])
     }
 
+    func testSendInitialEventsEndsTheInitialStateWithAnAnnotatedBookmark() throws {
+        let store = EmulatorStore()
+        let configmaps = store.type("configmaps")
+        _ = try store.create(configmaps, namespace: "default", body: configMap("a"), options: writer)
+        let watcher = try store.watch(configmaps, namespace: "default", options: WatchOptions(resourceVersion: "", sendInitialEvents: true))
+        let events = watcher.drain()
+        XCTAssertEqual(types(events), ["ADDED", "BOOKMARK"])
+        XCTAssertEqual(events.last?.object.value(at: "metadata", "annotations"), ["k8s.io/initial-events-end": "true"])
+        XCTAssertEqual(events.last?.object.resourceVersion, String(store.currentResourceVersion))
+    }
+
     func testBookmarkCarriesOnlyKindApiVersionAndVersion() throws {
         let store = try storeWithFabrics()
         let bookmark = store.bookmark(for: store.type("fabrics"))
@@ -116,5 +127,17 @@ final class WatchTests: XCTestCase {
         for index in 0..<4 { _ = try store.create(configmaps, namespace: "default", body: configMap("c\(index)"), options: writer) }
         XCTAssertTrue(watcher.isClosed)
         XCTAssertEqual(watcher.drain().count, 2)
+    }
+}
+
+/// The watcher bound is for live events; a large initial state still arrives whole.
+final class LargeInitialStateWatchTests: XCTestCase {
+    func testInitialStateLargerThanTheQueueBoundIsDelivered() throws {
+        let store = EmulatorStore(configuration: .init(watcherCapacity: 3))
+        let configmaps = store.type("configmaps")
+        for index in 0..<10 { _ = try store.create(configmaps, namespace: "default", body: configMap("c\(index)"), options: writer) }
+        let watcher = try store.watch(configmaps, namespace: nil)
+        XCTAssertFalse(watcher.isClosed)
+        XCTAssertEqual(watcher.drain().count, 10)
     }
 }

@@ -7,7 +7,8 @@ import HTTPServer
 enum EchoServer {
     static func start(
         configuration: WebSocketConfiguration = WebSocketConfiguration(),
-        options: WebSocketHandshakeOptions = WebSocketHandshakeOptions()
+        options: WebSocketHandshakeOptions = WebSocketHandshakeOptions(),
+        server: HTTPServerConfiguration = HTTPServerConfiguration()
     ) async throws -> LoopbackTestServer {
         var router = Router()
         router.get("/ws") { request in
@@ -33,6 +34,6 @@ enum EchoServer {
                 }
             }
         }
-        return try await LoopbackTestServer.start(router)
+        return try await LoopbackTestServer.start(router, configuration: server)
     }
 }

@@ -8,10 +8,11 @@ final class InteropTests: XCTestCase {
 
     private func startEchoServer(
         configuration: WebSocketConfiguration = WebSocketConfiguration(maximumMessageSize: maximumMessageSize),
-        options: WebSocketHandshakeOptions = WebSocketHandshakeOptions()
+        options: WebSocketHandshakeOptions = WebSocketHandshakeOptions(),
+        server: HTTPServerConfiguration = HTTPServerConfiguration()
     ) async throws -> LoopbackTestServer {
         try PythonClient.requireWebsockets()
-        return try await EchoServer.start(configuration: configuration, options: options)
+        return try await EchoServer.start(configuration: configuration, options: options, server: server)
     }
 
     private func run(_ server: LoopbackTestServer, _ scenario: String, _ extra: String...) async throws -> [String: Any] {
@@ -146,6 +147,20 @@ final class InteropTests: XCTestCase {
         XCTAssertEqual(report["tcpClosed"] as? Bool, true)
         XCTAssertGreaterThan(report["messages"] as? Int ?? 0, 0, "messages queued before the peer was found slow still arrive")
         XCTAssertLessThan(report["messages"] as? Int ?? .max, 100_000, "trySend must report the stalled peer long before the flood's bound")
+    }
+
+    func testAReaderStalledPastTheCloseTimeoutStillGets1013IfItResumesBeforeTheFlushDeadline() async throws {
+        // The close frame goes past the full queue at once (`writeFinal`); the close handshake
+        // times out after 1 s and the server closes its side, but the HTTP server keeps sending
+        // the queue until its flush deadline (generous here), so the resumed reader gets it all.
+        var http = HTTPServerConfiguration()
+        http.closeFlushTimeout = .seconds(60)
+        let server = try await startEchoServer(configuration: WebSocketConfiguration(closeTimeout: .seconds(1)), server: http)
+        let report = try await run(server, "stall", "1024", "3")
+        await server.stop()
+        XCTAssertEqual(report["code"] as? Int, 1013, "\(report)")
+        XCTAssertEqual(report["tcpClosed"] as? Bool, true)
+        XCTAssertGreaterThan(report["messages"] as? Int ?? 0, 0, "messages queued before the close frame arrive first")
     }
 
     func testNegotiatesASubprotocolTheClientOffers() async throws {

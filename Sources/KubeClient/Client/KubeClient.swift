@@ -119,13 +119,15 @@ struct RequestSender: Sendable {
         headers.add("Accept", accept)
         headers.add("User-Agent", options.userAgent)
         if let contentType = request.contentType { headers.add("Content-Type", contentType) }
+        let credential: (token: String?, identity: ClientIdentity?)
         do {
-            if let token = try await tokens.token() { headers.add("Authorization", "Bearer \(token)") }
+            credential = try await tokens.credential()
         } catch {
             throw .configuration(error)
         }
+        if let token = credential.token { headers.add("Authorization", "Bearer \(token)") }
         return TransportRequest(method: request.method, url: request.url(server: server), headers: headers, body: request.body,
-                                timeout: options.requestTimeout)
+                                timeout: options.requestTimeout, clientIdentity: credential.identity)
     }
 
     func send(_ request: APIRequest) async throws(KubeError) -> TransportResponse {

@@ -52,3 +52,12 @@ public struct KubeConfigError: Error, Sendable, Equatable, CustomStringConvertib
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
+
+extension ClusterConfig {
+    /// The cluster a Fabric names through `spec.cluster.kubeConfigSecretRef`:
+    /// the Secret's kubeconfig, which may neither run programs nor name local files.
+    /// - Parameter source: names the Secret in messages (`secret hedgehog-system/dc1-kubeconfig key value`).
+    public static func fromSecretKubeconfig(_ bytes: [UInt8], source: String, context: String? = nil) throws(KubeConfigError) -> ClusterConfig {
+        try Kubeconfig.parse(bytes, file: source).clusterConfig(context: context, trust: .remote)
+    }
+}

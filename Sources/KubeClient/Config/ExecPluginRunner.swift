@@ -56,8 +56,8 @@ enum ExecPluginRunner {
         return .success(Array(data))
     }
 
-    /// The token and its expiry from an ExecCredential.
-    static func parse(_ output: [UInt8], plugin: ExecPlugin) throws(KubeConfigError) -> (token: String, expiry: Date?) {
+    /// The token and/or client certificate, and their expiry, from an ExecCredential.
+    static func parse(_ output: [UInt8], plugin: ExecPlugin) throws(KubeConfigError) -> (token: String?, identity: ClientIdentity?, expiry: Date?) {
         let value: Value
         do {
             value = try JSONReader.parse(output)
@@ -67,11 +67,16 @@ enum ExecPluginRunner {
         guard value["kind"]?.stringValue == "ExecCredential", let status = value["status"]?.objectValue else {
             throw KubeConfigError("exec credential plugin \(plugin.command) printed no ExecCredential with a status")
         }
-        if status["clientCertificateData"] != nil {
-            throw KubeConfigError("exec credential plugin \(plugin.command) returned a client certificate, which is not supported yet (tokens are)")
+        let token = status["token"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        // The certificate and key come as PEM text, not base64.
+        let certificate = status["clientCertificateData"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let key = status["clientKeyData"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        if (certificate == nil) != (key == nil) {
+            throw KubeConfigError("exec credential plugin \(plugin.command) returned clientCertificateData without clientKeyData, or the reverse")
         }
-        guard let token = status["token"]?.stringValue, !token.isEmpty else {
-            throw KubeConfigError("exec credential plugin \(plugin.command) returned no status.token")
+        let identity = certificate.map { ClientIdentity(certificatePEM: Array($0.utf8), keyPEM: Array((key ?? "").utf8)) }
+        guard token != nil || identity != nil else {
+            throw KubeConfigError("exec credential plugin \(plugin.command) returned neither status.token nor a client certificate")
         }
         var expiry: Date?
         if let stamp = status["expirationTimestamp"]?.stringValue {
@@ -80,7 +85,7 @@ enum ExecPluginRunner {
             }
             expiry = date
         }
-        return (token, expiry)
+        return (token, identity, expiry)
     }
 }
 

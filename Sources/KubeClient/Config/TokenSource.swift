@@ -10,6 +10,7 @@ public final class TokenSource: @unchecked Sendable {
     private var fileStamp: FileStamp?
     private var cachedToken: String?
     private var cachedExpiry: Date?
+    private var cachedIdentity: ClientIdentity?
     private let now: @Sendable () -> Date
 
     public init(_ credentials: Credentials, now: @escaping @Sendable () -> Date = Date.init) {
@@ -18,12 +19,15 @@ public final class TokenSource: @unchecked Sendable {
     }
 
     /// The token to send now, or nil when the credentials carry none.
-    public func token() async throws(KubeConfigError) -> String? {
+    public func token() async throws(KubeConfigError) -> String? { try await credential().token }
+
+    /// The token and, from an exec plugin, a client certificate to present now.
+    public func credential() async throws(KubeConfigError) -> (token: String?, identity: ClientIdentity?) {
         switch credentials {
-        case .none: return nil
-        case .token(let token): return token
-        case .tokenFile(let path): return try fileToken(path)
-        case .exec(let plugin): return try await execToken(plugin)
+        case .none: return (nil, nil)
+        case .token(let token): return (token, nil)
+        case .tokenFile(let path): return (try fileToken(path), nil)
+        case .exec(let plugin): return try await execCredential(plugin)
         }
     }
 
@@ -32,6 +36,7 @@ public final class TokenSource: @unchecked Sendable {
         lock.lock()
         cachedExpiry = nil
         cachedToken = nil
+        cachedIdentity = nil
         fileStamp = nil
         lock.unlock()
     }
@@ -68,19 +73,20 @@ public final class TokenSource: @unchecked Sendable {
         return token
     }
 
-    private func execToken(_ plugin: ExecPlugin) async throws(KubeConfigError) -> String {
+    private func execCredential(_ plugin: ExecPlugin) async throws(KubeConfigError) -> (token: String?, identity: ClientIdentity?) {
         let now = self.now()
-        let cached: String? = lock.withLock {
-            guard let cachedToken, cachedExpiry.map({ $0 > now }) ?? true else { return nil }
-            return cachedToken
+        let cached: (String?, ClientIdentity?)? = lock.withLock {
+            guard cachedToken != nil || cachedIdentity != nil, cachedExpiry.map({ $0 > now }) ?? true else { return nil }
+            return (cachedToken, cachedIdentity)
         }
         if let cached { return cached }
         let output = try await ExecPluginRunner.run(plugin)
-        let (token, expiry) = try ExecPluginRunner.parse(output, plugin: plugin)
+        let result = try ExecPluginRunner.parse(output, plugin: plugin)
         lock.withLock {
-            cachedToken = token
-            cachedExpiry = expiry
+            cachedToken = result.token
+            cachedIdentity = result.identity
+            cachedExpiry = result.expiry
         }
-        return token
+        return (result.token, result.identity)
     }
 }

@@ -69,6 +69,11 @@ final class CurlTransfer: @unchecked Sendable {
         if channel == nil, let timeout = request.timeout {
             check(fs_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(timeout)), "timeout")
         }
+        if channel != nil, let idle = options.streamIdleTimeout {
+            // Below 1 byte/s for the whole period: libcurl ends the transfer with CURLE_OPERATION_TIMEDOUT.
+            check(fs_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1), "idle limit")
+            check(fs_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(idle) / 1000)), "idle time")
+        }
         configureMethod(handle, check: check)
         configureTLS(handle, check: check)
 
@@ -128,7 +133,11 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private func configureTLS(_ handle: UnsafeMutableRawPointer, check: (CURLcode, String) -> Void) {
-        let tls = options.tls
+        var tls = options.tls
+        if let identity = request.clientIdentity {
+            tls.clientCertificatePEM = identity.certificatePEM
+            tls.clientKeyPEM = identity.keyPEM
+        }
         if tls.insecureSkipVerify {
             check(fs_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0), "TLS verify peer")
             check(fs_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0), "TLS verify host")

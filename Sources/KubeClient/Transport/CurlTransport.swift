@@ -32,13 +32,19 @@ public final class CurlTransport: HTTPTransport {
         public var streamBufferBytes: Int
         /// Easy handles (each with its live connections) kept for reuse.
         public var idleHandles: Int
+        /// A stream that receives nothing for this long is ended with `.timeout`, so a
+        /// connection that died without a reset is noticed (API servers send watch
+        /// bookmarks about once a minute); nil: never.
+        public var streamIdleTimeout: Duration?
 
-        public init(tls: TLSSettings = TLSSettings(), connectTimeout: Duration = .seconds(10), maximumResponseBytes: Int = 512 << 20, streamBufferBytes: Int = 4 << 20, idleHandles: Int = 8) {
+        public init(tls: TLSSettings = TLSSettings(), connectTimeout: Duration = .seconds(10), maximumResponseBytes: Int = 512 << 20, streamBufferBytes: Int = 4 << 20, idleHandles: Int = 8,
+                    streamIdleTimeout: Duration? = .seconds(300)) {
             self.tls = tls
             self.connectTimeout = connectTimeout
             self.maximumResponseBytes = maximumResponseBytes
             self.streamBufferBytes = streamBufferBytes
             self.idleHandles = idleHandles
+            self.streamIdleTimeout = streamIdleTimeout
         }
     }
 

@@ -19,13 +19,29 @@ public struct TransportRequest: Sendable {
     /// The whole exchange must end within this (ignored by `stream`, whose
     /// length is the server's business); `nil` means no limit.
     public var timeout: Duration?
+    /// A client certificate for this request instead of the transport's own
+    /// (an exec credential plugin may hand out short-lived certificates).
+    public var clientIdentity: ClientIdentity?
 
-    public init(method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil, timeout: Duration? = nil) {
+    public init(method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil, timeout: Duration? = nil,
+                clientIdentity: ClientIdentity? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.clientIdentity = clientIdentity
+    }
+}
+
+/// A PEM client certificate (chain) and its key.
+public struct ClientIdentity: Sendable, Equatable {
+    public var certificatePEM: [UInt8]
+    public var keyPEM: [UInt8]
+
+    public init(certificatePEM: [UInt8], keyPEM: [UInt8]) {
+        self.certificatePEM = certificatePEM
+        self.keyPEM = keyPEM
     }
 }
 

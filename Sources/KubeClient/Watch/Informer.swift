@@ -24,17 +24,22 @@ public final class Informer: Sendable {
     private let client: KubeClient
     private let backoff: RetryPolicy
     private let pageSize: Int
+    /// Applied to every object before it is stored and delivered (client-go's
+    /// `SetTransform`): dropping what a reader never needs, such as managedFields, keeps the cache small.
+    private let transform: @Sendable (Value) -> Value
     private let state = Mutex(State())
 
     struct State {
         var resourceVersion: String?
         var lists = 0
         var watches = 0
+        var synced = false
     }
 
     /// - Parameter namespace: nil watches all namespaces.
     public init(client: KubeClient, apiVersion: String, kind: String, namespace: String? = nil, labelSelector: String? = nil, pageSize: Int = 500,
-                backoff: RetryPolicy = RetryPolicy(maximumAttempts: .max, initialDelay: .milliseconds(200), maximumDelay: .seconds(30), jitter: 0.5)) {
+                backoff: RetryPolicy = RetryPolicy(maximumAttempts: .max, initialDelay: .milliseconds(200), maximumDelay: .seconds(30), jitter: 0.5),
+                transform: @escaping @Sendable (Value) -> Value = { $0 }) {
         self.client = client
         self.apiVersion = apiVersion
         self.kind = kind
@@ -42,6 +47,7 @@ public final class Informer: Sendable {
         self.labelSelector = labelSelector
         self.pageSize = pageSize
         self.backoff = backoff
+        self.transform = transform
     }
 
     /// The last resourceVersion seen (from a list, an event or a bookmark).
@@ -49,6 +55,8 @@ public final class Informer: Sendable {
     /// How many lists (the first and every relist) and watches were made.
     public var listCount: Int { state.withLock { $0.lists } }
     public var watchCount: Int { state.withLock { $0.watches } }
+    /// True once the first list has filled the store (the controller waits for this before trusting the cache).
+    public var hasSynced: Bool { state.withLock { $0.synced } }
 
     /// Runs until the calling task is cancelled, awaiting `handler` for each event in order.
     public func run(_ handler: @Sendable (InformerEvent) async -> Void) async {
@@ -88,8 +96,11 @@ public final class Informer: Sendable {
         state.withLock { $0.lists += 1 }
         let list = try await client.list(apiVersion: apiVersion, kind: kind, namespace: namespace, allNamespaces: namespace == nil,
                                          labelSelector: labelSelector, pageSize: pageSize)
-        for event in store.replace(with: list.items) { await handler(event) }
-        state.withLock { $0.resourceVersion = list.resourceVersion }
+        for event in store.replace(with: list.items.map(transform)) { await handler(event) }
+        state.withLock {
+            $0.resourceVersion = list.resourceVersion
+            $0.synced = true
+        }
         await handler(.synced(resourceVersion: list.resourceVersion))
     }
 
@@ -105,18 +116,19 @@ public final class Informer: Sendable {
         while let event = try await events.next() {
             delivered = true
             if let version = event.resourceVersion { state.withLock { $0.resourceVersion = version } }
+            let object = transform(event.object)
             switch event.type {
             case .added, .modified:
-                let old = store.upsert(event.object)
+                let old = store.upsert(object)
                 if let old {
-                    if old.value(at: "metadata", "resourceVersion") == event.object.value(at: "metadata", "resourceVersion") { continue }
-                    await handler(.modified(old: old, new: event.object))
+                    if old.value(at: "metadata", "resourceVersion") == object.value(at: "metadata", "resourceVersion") { continue }
+                    await handler(.modified(old: old, new: object))
                 } else {
-                    await handler(.added(event.object))
+                    await handler(.added(object))
                 }
             case .deleted:
-                store.remove(event.object)
-                await handler(.deleted(event.object))
+                store.remove(object)
+                await handler(.deleted(object))
             case .bookmark, .error:
                 continue
             }

@@ -43,7 +43,7 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `Status` object sent as the response body.
     public var status: Value {
         var details = Object()
-        if let name { details["name"] = .string(name) }
+        if let name, !name.isEmpty { details["name"] = .string(name) }
         if let group, !group.isEmpty { details["group"] = .string(group) }
         if let kind { details["kind"] = .string(kind) }
         if !causes.isEmpty {

@@ -1,3 +1,4 @@
+import Foundation
 import FabricValue
 
 /// What a CustomResourceDefinition means to the emulator: the resource
@@ -95,9 +96,8 @@ extension EmulatorStore {
         case ("", "namespaces"):
             object["spec"] = ["finalizers": ["kubernetes"]]
             object["status"] = ["phase": "Active"]
-        case ("", "secrets"):
-            // The API's defaulting: a Secret without a type is Opaque.
-            if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }
+        case ("", "secrets"), ("", "services"):
+            object = builtInDefaults(type, object)
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             try checkCRDNamesAreFree(object)
             object = CRDRegistration.established(object, now: timestamp())
@@ -108,9 +108,43 @@ extension EmulatorStore {
     }
 
     func typeHooksOnUpdate(_ type: ResourceType, old: Value, new: Value) throws(APIError) -> Value {
+        if type.group.isEmpty && (type.plural == "secrets" || type.plural == "services") {
+            var defaulted = new
+            if type.plural == "services", defaulted.value(at: "spec", "clusterIP") == nil {
+                defaulted["spec"]?["clusterIP"] = old.value(at: "spec", "clusterIP")
+            }
+            return builtInDefaults(type, defaulted)
+        }
         guard type.plural == "customresourcedefinitions", old.value(at: "spec", "names") != new.value(at: "spec", "names")
             || old.value(at: "spec", "versions") != new.value(at: "spec", "versions") else { return new }
         return CRDRegistration.established(new, now: timestamp())
+    }
+
+    /// The API's defaulting for the built-ins the controller touches: a Secret's
+    /// `stringData` folds into `data` and its type defaults to Opaque; a Service gets a cluster IP.
+    func builtInDefaults(_ type: ResourceType, _ object: Value) -> Value {
+        var object = object
+        if type.plural == "secrets" {
+            if (object["type"]?.stringValue ?? "").isEmpty { object["type"] = "Opaque" }
+            if let stringData = object["stringData"]?.objectValue {
+                var data = object["data"]?.objectValue ?? Object()
+                for (key, value) in stringData {
+                    data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString())
+                }
+                object["data"] = .object(data)
+                object["stringData"] = nil
+            }
+        }
+        if type.plural == "services", object.value(at: "spec", "type")?.stringValue != "ExternalName",
+           (object.value(at: "spec", "clusterIP")?.stringValue ?? "").isEmpty {
+            if object["spec"] == nil { object["spec"] = .object(Object()) }
+            let suffix = resourceVersion + 1
+            let ip = Value.string("10.96.\((suffix / 250) % 250).\(suffix % 250 + 2)")
+            object["spec"]?["clusterIP"] = ip
+            object["spec"]?["clusterIPs"] = [ip]
+            if object.value(at: "spec", "type") == nil { object["spec"]?["type"] = "ClusterIP" }
+        }
+        return object
     }
 
     func typeHooksAfterCommit(_ type: ResourceType, object: Value) {

@@ -6,7 +6,7 @@ import FabricValue
 /// and lock-guarded, so the semantics are tested without sockets.
 public final class EmulatorStore: @unchecked Sendable {
     public struct Configuration: Sendable {
-        /// Events kept for watch resumption; older versions get 410 Gone.
+        /// Events kept for watch resumption (at least this many, up to a quarter more between trims); older versions get 410 Gone.
         public var historyLimit: Int
         /// Events a slow watcher may have queued before it is closed.
         public var watcherCapacity: Int
@@ -27,6 +27,10 @@ public final class EmulatorStore: @unchecked Sendable {
     var types: [ResourceType] = ResourceType.builtIns
     /// Objects by resource, then by `namespace/name` (cluster-scoped: `/name`).
     var objects: [GroupResource: [String: Value]] = [:]
+    /// Each resource's keys in order, so LIST pages without sorting.
+    var sortedKeys: [GroupResource: [String]] = [:]
+    /// Objects by the uids their ownerReferences name, for garbage collection.
+    var dependents: [String: Set<StoredRef>] = [:]
     var resourceVersion: Int64 = 0
     var history: [StoredEvent] = []
     /// Versions at or below this are compacted away.
@@ -90,14 +94,21 @@ public final class EmulatorStore: @unchecked Sendable {
         }
         let prefix = type.namespaced ? (namespace.map { $0 + "/" } ?? "") : "/"
         let bucket = objects[type.groupResource] ?? [:]
+        let keys = sortedKeys[type.groupResource] ?? []
+        let selecting = !options.labelSelector.requirements.isEmpty || !options.fieldSelector.requirements.isEmpty
         var items: [Value] = []
         var nextKey: String?
         var remaining = 0
-        for key in bucket.keys.sorted() where key.hasPrefix(prefix) && key > start {
+        var index = firstIndex(in: keys, after: max(start, prefix))
+        while index < keys.count, keys[index].hasPrefix(prefix) {
+            let key = keys[index]
+            index += 1
             let object = bucket[key]!
-            guard options.labelSelector.matches(labels(of: object)), options.fieldSelector.matches(object) else { continue }
+            guard !selecting || (options.labelSelector.matches(labels(of: object)) && options.fieldSelector.matches(object)) else { continue }
             if let limit = options.limit, limit > 0, items.count >= limit {
                 remaining += 1
+                // Without selectors the rest of the range is counted, not visited.
+                if !selecting { remaining += rangeEnd(in: keys, prefix: prefix) - index; break }
                 continue
             }
             items.append(converted(object, to: type))
@@ -108,7 +119,8 @@ public final class EmulatorStore: @unchecked Sendable {
         if remaining > 0, let nextKey {
             let token: Value = ["v": "meta.k8s.io/v1", "rv": .int(resourceVersion), "start": .string(nextKey)]
             metadata["continue"] = .string(Data(JSONWriter.data(token)).base64EncodedString())
-            metadata["remainingItemCount"] = .int(Int64(remaining))
+            // As the real API, the count is given only when no selector makes it an estimate.
+            if !selecting { metadata["remainingItemCount"] = .int(Int64(remaining)) }
         }
         return .object(Object([
             ("kind", .string(type.listKind)), ("apiVersion", .string(type.apiVersion)),
@@ -117,6 +129,60 @@ public final class EmulatorStore: @unchecked Sendable {
     }
 
     // MARK: Helpers shared by the write paths
+
+    /// Stores an object, keeping the resource's sorted key index and the owner index.
+    func put(_ object: Value, resource: GroupResource, key: String) {
+        let old = objects[resource]?[key]
+        if old == nil {
+            // In place: copying the array out of the dictionary would copy every key on each create.
+            let index = firstIndex(in: sortedKeys[resource] ?? [], atOrAfter: key)
+            sortedKeys[resource, default: []].insert(key, at: index)
+        }
+        objects[resource, default: [:]][key] = object
+        indexOwners(of: old, removing: true, ref: StoredRef(resource: resource, key: key))
+        indexOwners(of: object, removing: false, ref: StoredRef(resource: resource, key: key))
+    }
+
+    func unput(resource: GroupResource, key: String) {
+        guard let old = objects[resource]?.removeValue(forKey: key) else { return }
+        let index = firstIndex(in: sortedKeys[resource] ?? [], atOrAfter: key)
+        if sortedKeys[resource]?.indices.contains(index) == true, sortedKeys[resource]?[index] == key { sortedKeys[resource]?.remove(at: index) }
+        indexOwners(of: old, removing: true, ref: StoredRef(resource: resource, key: key))
+    }
+
+    func indexOwners(of object: Value?, removing: Bool, ref: StoredRef) {
+        for case .string(let uid)? in (object?.value(at: "metadata", "ownerReferences")?.arrayValue ?? []).map({ $0["uid"] }) {
+            if removing {
+                dependents[uid]?.remove(ref)
+                if dependents[uid]?.isEmpty == true { dependents[uid] = nil }
+            } else {
+                dependents[uid, default: []].insert(ref)
+            }
+        }
+    }
+
+    /// The first position whose key is not below `key` (binary search).
+    func firstIndex(in keys: [String], atOrAfter key: String) -> Int {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The first position whose key is above `key`, or at `key` when it is a bare prefix.
+    func firstIndex(in keys: [String], after key: String) -> Int {
+        let index = firstIndex(in: keys, atOrAfter: key)
+        return index < keys.count && keys[index] == key ? index + 1 : index
+    }
+
+    /// The end of the contiguous range of keys starting with `prefix`.
+    func rangeEnd(in keys: [String], prefix: String) -> Int {
+        guard let last = prefix.unicodeScalars.last, let next = Unicode.Scalar(last.value + 1) else { return keys.count }
+        return firstIndex(in: keys, atOrAfter: String(prefix.unicodeScalars.dropLast()) + String(next))
+    }
 
     func storageKey(_ type: ResourceType, _ namespace: String?, _ name: String) -> String {
         (type.namespaced ? (namespace ?? "") : "") + "/" + name
@@ -139,7 +205,8 @@ public final class EmulatorStore: @unchecked Sendable {
     func record(_ type: String, resource: GroupResource, namespace: String, object: Value, previous: Value?, version: Int64) {
         let event = StoredEvent(type: type, resource: resource, namespace: namespace, object: object, previous: previous, resourceVersion: version)
         history.append(event)
-        if history.count > configuration.historyLimit {
+        // Trimmed in batches of a quarter of the limit, so a write does not shift the whole history each time.
+        if history.count > configuration.historyLimit + configuration.historyLimit / 4 {
             let overflow = history.count - configuration.historyLimit
             compactedRevision = history[overflow - 1].resourceVersion
             history.removeFirst(overflow)
@@ -149,6 +216,12 @@ public final class EmulatorStore: @unchecked Sendable {
         }
         onChange?()
     }
+}
+
+/// Where an object is stored.
+struct StoredRef: Hashable, Sendable {
+    var resource: GroupResource
+    var key: String
 }
 
 func splitAPIVersion(_ apiVersion: String) -> (group: String, version: String) {

@@ -21,7 +21,7 @@ struct FieldSet: Sendable, Equatable {
             if key == "metadata" {
                 guard case .object(let metadata) = child else { continue }
                 for (metaKey, metaChild) in metadata where FieldSet.ownableMetadata.contains(metaKey) {
-                    collect(metaChild, at: ["f:metadata", "f:" + metaKey], schema: .builtIn, into: &paths)
+                    collect(metaChild, at: ["f:metadata", "f:" + metaKey], schema: .metadata(metaKey), into: &paths)
                 }
             } else {
                 collect(child, at: ["f:" + key], schema: schema.child(key), into: &paths)
@@ -37,6 +37,8 @@ struct FieldSet: Sendable, Equatable {
         switch value {
         case .object(let object) where !object.isEmpty:
             for (key, child) in object { collect(child, at: path + ["f:" + key], schema: schema.child(key), into: &paths) }
+        case .array(let items) where schema.isSet(items):
+            for item in items { paths.insert(path + ["v:" + JSONWriter.string(item)]) }
         case .array(let items):
             guard let keys = schema.listKeys(items) else { paths.insert(path); return }
             for item in items {
@@ -71,6 +73,9 @@ struct FieldSet: Sendable, Equatable {
             } else if element.hasPrefix("k:") {
                 guard let items = current.arrayValue, let index = items.firstIndex(where: { item($0, matches: element) }) else { return nil }
                 current = items[index]
+            } else if element.hasPrefix("v:") {
+                guard let items = current.arrayValue, let index = items.firstIndex(where: { "v:" + JSONWriter.string($0) == element }) else { return nil }
+                current = items[index]
             } else if element.hasPrefix("i:"), let index = Int(element.dropFirst(2)) {
                 guard let items = current.arrayValue, items.indices.contains(index) else { return nil }
                 current = items[index]
@@ -90,6 +95,10 @@ struct FieldSet: Sendable, Equatable {
             guard let child = object[key] else { return value }
             object[key] = rest.isEmpty ? Optional<Value>.none : removing(rest, from: child)
             return .object(object)
+        }
+        if element.hasPrefix("v:"), case .array(var items) = value {
+            items.removeAll { "v:" + JSONWriter.string($0) == element }
+            return .array(items)
         }
         if element.hasPrefix("k:"), case .array(var items) = value,
            let index = items.firstIndex(where: { item($0, matches: element) }) {

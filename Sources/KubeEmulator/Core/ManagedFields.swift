@@ -151,7 +151,7 @@ enum FieldOwnership {
                 var metadata = result["metadata"]?.objectValue ?? Object()
                 for (metaKey, metaValue) in value.objectValue ?? Object() {
                     if FieldSet.ownableMetadata.contains(metaKey) {
-                        metadata[metaKey] = merge(metadata[metaKey], metaValue, schema: .builtIn)
+                        metadata[metaKey] = merge(metadata[metaKey], metaValue, schema: .metadata(metaKey))
                     } else if metadata[metaKey] == nil, ["name", "namespace", "generateName"].contains(metaKey) {
                         metadata[metaKey] = metaValue
                     }
@@ -169,6 +169,9 @@ enum FieldOwnership {
         case (.object(var base)?, .object(let patch)):
             for (key, value) in patch { base[key] = merge(base[key], value, schema: schema.child(key)) }
             return .object(base)
+        case (.array(var base)?, .array(let patch)) where schema.isSet(patch) && (base.isEmpty || schema.isSet(base)):
+            for item in patch where !base.contains(item) { base.append(item) }
+            return .array(base)
         case (.array(var base)?, .array(let patch)):
             guard let keys = schema.listKeys(patch), schema.listKeys(base) == keys else { return applied }
             for item in patch {
@@ -189,7 +192,7 @@ enum FieldOwnership {
         var result = value
         var parent = Array(path.dropLast())
         while !parent.isEmpty {
-            guard let current = FieldSet.value(at: parent, in: result), current.objectValue?.isEmpty == true,
+            guard let current = FieldSet.value(at: parent, in: result), current.objectValue?.isEmpty == true || current.arrayValue?.isEmpty == true,
                   !ownedPaths.contains(parent), parent != ["f:metadata"] else { break }
             result = FieldSet.removing(parent, from: result)
             parent.removeLast()
@@ -198,10 +201,11 @@ enum FieldOwnership {
     }
 
     private static func conflictError(_ conflicts: [(path: FieldSet.Path, entry: ManagedFieldsEntry)], resource: GroupResource, name: String) -> APIError {
+        // As the API server prints managers: an Update manager with the version it wrote, an Apply manager by name.
         func describe(_ entry: ManagedFieldsEntry) -> String {
             var text = "\"\(entry.manager)\""
             if !entry.subresource.isEmpty { text += " with subresource \"\(entry.subresource)\"" }
-            return text + " using \(entry.apiVersion)"
+            return entry.isApply ? text : text + " using \(entry.apiVersion)"
         }
         let causes = conflicts.map { APIError.Cause(reason: "FieldManagerConflict", message: "conflict with \(describe($0.entry))", field: render($0.path)) }
         var message: String
@@ -228,6 +232,7 @@ enum FieldOwnership {
                 return "[" + object.map { "\($0.key)=\(JSONWriter.string($0.value))" }.joined(separator: ",") + "]"
             }
             if element.hasPrefix("i:") { return "[" + element.dropFirst(2) + "]" }
+            if element.hasPrefix("v:") { return "[=" + element.dropFirst(2) + "]" }
             return element
         }.joined()
     }

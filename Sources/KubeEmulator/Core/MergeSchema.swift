@@ -28,6 +28,28 @@ struct MergeSchema: Sendable {
         MergeSchema(node: node?["items"], isCustom: isCustom)
     }
 
+    /// Metadata lists as the API types them: finalizers a set, ownerReferences a map keyed by uid.
+    static func metadata(_ key: String) -> MergeSchema {
+        switch key {
+        case "finalizers": return MergeSchema(node: ["x-kubernetes-list-type": "set"], isCustom: true)
+        case "ownerReferences": return MergeSchema(node: ["x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["uid"]], isCustom: true)
+        default: return .builtIn
+        }
+    }
+
+    /// Whether this list is `x-kubernetes-list-type: set`: distinct scalars, each owned on its own (`v:` elements).
+    func isSet(_ items: [Value]) -> Bool {
+        guard isCustom, node?["x-kubernetes-list-type"]?.stringValue == "set", !items.isEmpty else { return false }
+        var seen = Set<String>()
+        for item in items {
+            switch item {
+            case .object, .array: return false
+            default: guard seen.insert(JSONWriter.string(item)).inserted else { return false }
+            }
+        }
+        return true
+    }
+
     /// The key fields of this list, or nil when it is atomic.
     func listKeys(_ items: [Value]) -> [String]? {
         guard !items.isEmpty else { return nil }

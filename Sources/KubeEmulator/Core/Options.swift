@@ -67,11 +67,16 @@ public struct WatchOptions: Sendable {
     public var fieldSelector: FieldSelector
     /// nil or "0": start with synthetic ADDED events for what exists; otherwise resume after that version.
     public var resourceVersion: String?
+    /// `sendInitialEvents=true` (client-go's WatchList): the current state as ADDED events, then a
+    /// BOOKMARK annotated `k8s.io/initial-events-end: "true"`, then changes.
+    public var sendInitialEvents: Bool
 
-    public init(labelSelector: LabelSelector = .everything, fieldSelector: FieldSelector = .everything, resourceVersion: String? = nil) {
+    public init(labelSelector: LabelSelector = .everything, fieldSelector: FieldSelector = .everything, resourceVersion: String? = nil,
+                sendInitialEvents: Bool = false) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.resourceVersion = resourceVersion
+        self.sendInitialEvents = sendInitialEvents
     }
 }
 

@@ -17,6 +17,30 @@ public enum MergePatch {
     }
 }
 
+/// Strategic merge patch for the built-ins, applied as a merge patch: the
+/// emulator has no patch-merge keys, so lists replace (kubectl, reading our
+/// OpenAPI, computes patches that way). Directives such as `$patch`,
+/// `$setElementOrder/…` and `$retainKeys` are dropped rather than stored.
+public enum StrategicMergePatch {
+    public static func apply(_ patch: Value, to target: Value) -> Value {
+        MergePatch.apply(withoutDirectives(patch), to: target)
+    }
+
+    static func withoutDirectives(_ value: Value) -> Value {
+        switch value {
+        case .object(let object):
+            if object["$patch"]?.stringValue == "delete" { return .null }
+            var result = Object()
+            for (key, child) in object where !key.hasPrefix("$") { result[key] = withoutDirectives(child) }
+            return .object(result)
+        case .array(let items):
+            return .array(items.filter { $0["$patch"] == nil }.map(withoutDirectives))
+        default:
+            return value
+        }
+    }
+}
+
 /// RFC 6902 JSON patch: add, remove, replace, move, copy, test.
 public enum JSONPatch {
     public static func apply(_ patch: Value, to target: Value) throws(APIError) -> Value {

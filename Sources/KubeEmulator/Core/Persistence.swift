@@ -34,6 +34,11 @@ extension EmulatorStore {
             restored[GroupResource(group: group, resource: resource), default: [:]][namespace + "/" + name] = object
         }
         objects = restored
+        sortedKeys = restored.mapValues { $0.keys.sorted() }
+        dependents = [:]
+        for (resource, bucket) in restored {
+            for (key, object) in bucket { indexOwners(of: object, removing: false, ref: StoredRef(resource: resource, key: key)) }
+        }
         resourceVersion = version
         compactedRevision = version
         history.removeAll()

@@ -121,10 +121,26 @@ enum SchemaValidator {
         if let minimum = schema["minLength"]?.intValue, text.count < minimum {
             causes.append(Cause(reason: "FieldValueInvalid", message: "Invalid value: \(render(.string(text))): \(field) in body should be at least \(minimum) chars long", field: field))
         }
+        if let format = schema["format"]?.stringValue, let check = formats[format], !PatternCache.shared.matches(check, text) {
+            causes.append(Cause(reason: "FieldValueInvalid", message: "Invalid value: \(render(.string(text))): \(field) in body must be of type \(format): \(render(.string(text)))", field: field))
+        }
         if let pattern = schema["pattern"]?.stringValue, !PatternCache.shared.matches(pattern, text) {
             causes.append(Cause(reason: "FieldValueInvalid", message: "Invalid value: \(render(.string(text))): \(field) in body should match '\(pattern)'", field: field))
         }
     }
+
+    /// The string formats the API server checks (strfmt), as patterns; unknown formats are not checked.
+    static let formats: [String: String] = [
+        "date-time": #"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$"#,
+        "datetime": #"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$"#,
+        "date": #"^\d{4}-\d{2}-\d{2}$"#,
+        "ipv4": #"^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$"#,
+        "ipv6": #"^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"#,
+        "cidr": #"^(((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)/(3[0-2]|[12]?\d)|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*/(12[0-8]|1[01]\d|[1-9]?\d))$"#,
+        "uuid": #"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"#,
+        "byte": #"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"#,
+        "mac": #"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$"#,
+    ]
 
     static func matchesType(_ value: Value, _ type: String, intOrString: Bool) -> Bool {
         switch (type, value) {

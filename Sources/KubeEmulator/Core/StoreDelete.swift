@@ -33,7 +33,7 @@ extension EmulatorStore {
             if options.dryRun { return WriteResult(code: 200, object: converted(marked, to: type)) }
             let next = nextResourceVersion()
             marked["metadata"]?["resourceVersion"] = .string(String(next))
-            objects[type.groupResource, default: [:]][key] = marked
+            put(marked, resource: type.groupResource, key: key)
             record("MODIFIED", resource: type.groupResource, namespace: namespace ?? "", object: marked, previous: old, version: next)
             if isNamespace { emptyNamespace(name) }
             return WriteResult(code: 200, object: converted(marked, to: type))
@@ -42,7 +42,7 @@ extension EmulatorStore {
             let next = nextResourceVersion()
             var removed = old
             removed["metadata"]?["resourceVersion"] = .string(String(next))
-            removeObject(type, key: key, object: removed, version: next)
+            removeObject(type, key: key, object: removed, version: next, orphanDependents: options.propagationPolicy == "Orphan")
         }
         var details = Object([("name", .string(name))])
         if !type.group.isEmpty { details["group"] = .string(type.group) }
@@ -55,14 +55,43 @@ extension EmulatorStore {
     }
 
     /// Takes an object out for good, with its DELETED event and what follows from it.
-    func removeObject(_ type: ResourceType, key: String, object: Value, version: Int64) {
-        objects[type.groupResource]?[key] = nil
+    func removeObject(_ type: ResourceType, key: String, object: Value, version: Int64, orphanDependents: Bool = false) {
+        unput(resource: type.groupResource, key: key)
         let namespace = object.value(at: "metadata", "namespace")?.stringValue ?? ""
         record("DELETED", resource: type.groupResource, namespace: namespace, object: object, previous: nil, version: version)
         if type.plural == "customresourcedefinitions" && type.group == "apiextensions.k8s.io" {
             removeCustomResources(of: object)
         }
+        if let uid = object.value(at: "metadata", "uid")?.stringValue { collectDependents(of: uid, orphan: orphanDependents) }
         if !namespace.isEmpty { finishNamespaceIfEmpty(namespace) }
+    }
+
+    /// The garbage collector's background deletion, done at once: a dependent whose
+    /// last owner is gone is deleted; one with other owners loses the dangling reference.
+    private func collectDependents(of uid: String, orphan: Bool) {
+        guard let refs = dependents[uid] else { return }
+        for ref in refs.sorted(by: { ($0.resource.resource, $0.key) < ($1.resource.resource, $1.key) }) {
+            guard let object = objects[ref.resource]?[ref.key], let type = types.first(where: { $0.groupResource == ref.resource }) else { continue }
+            let owners = object.value(at: "metadata", "ownerReferences")?.arrayValue ?? []
+            let remaining = owners.filter { $0["uid"]?.stringValue != uid }
+            let name = object.value(at: "metadata", "name")?.stringValue ?? ""
+            let namespace = object.value(at: "metadata", "namespace")?.stringValue
+            if remaining.isEmpty && !orphan {
+                do {
+                    _ = try delete(type, namespace: namespace, name: name)
+                } catch {
+                    assertionFailure("garbage collection of \(ref.key): \(error)")
+                }
+            } else {
+                var updated = object
+                // An empty list is omitted, as Go's omitempty does.
+                updated["metadata"]?["ownerReferences"] = remaining.isEmpty ? Optional<Value>.none : .array(remaining)
+                let next = nextResourceVersion()
+                updated["metadata"]?["resourceVersion"] = .string(String(next))
+                put(updated, resource: ref.resource, key: ref.key)
+                record("MODIFIED", resource: ref.resource, namespace: namespace ?? "", object: updated, previous: object, version: next)
+            }
+        }
     }
 
     private func removeCustomResources(of crd: Value) {
@@ -76,6 +105,7 @@ extension EmulatorStore {
                    object: removed, previous: nil, version: next)
         }
         objects[resource] = nil
+        sortedKeys[resource] = nil
         rebuildTypes()
     }
 
@@ -109,7 +139,7 @@ extension EmulatorStore {
         var removed = ns
         removed["metadata"]?["resourceVersion"] = .string(String(next))
         removed["spec"] = ["finalizers": []]
-        objects[namespaces]?["/" + namespace] = nil
+        unput(resource: namespaces, key: "/" + namespace)
         record("DELETED", resource: namespaces, namespace: "", object: removed, previous: nil, version: next)
     }
 }

@@ -20,7 +20,7 @@ extension EmulatorStore {
 
     /// Drops fields the schema does not know; `Strict` refuses them, `Warn` reports them.
     func pruneUnknown(_ object: Value, type: ResourceType, validation: FieldValidation, warnings: inout [String]) throws(APIError) -> Value {
-        guard type.isCustom, let schema = type.schema else { return object }
+        guard let schema = type.isCustom ? type.schema : BuiltInFields.schemas[type.group + "/" + type.plural] else { return object }
         let (pruned, unknown) = SchemaPruning.prune(object, schema: schema)
         guard !unknown.isEmpty else { return pruned }
         let messages = unknown.map { "unknown field \"\($0)\"" }
@@ -58,6 +58,38 @@ extension EmulatorStore {
             }
         }
         return causes
+    }
+}
+
+/// The top-level fields of the built-in kinds, so that a typo such as `dat:` in a
+/// ConfigMap is refused under `fieldValidation=Strict` (and dropped otherwise), as
+/// Go's typed decoding does. Below the top level everything is kept.
+enum BuiltInFields {
+    static let fields: [String: [String]] = [
+        "/configmaps": ["data", "binaryData", "immutable"],
+        "/secrets": ["data", "stringData", "type", "immutable"],
+        "/namespaces": ["spec", "status"],
+        "/serviceaccounts": ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
+        "/services": ["spec", "status"],
+        "/pods": ["spec", "status"],
+        "/events": ["involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "type", "eventTime",
+                    "series", "action", "related", "reportingComponent", "reportingInstance"],
+        "coordination.k8s.io/leases": ["spec"],
+        "apiextensions.k8s.io/customresourcedefinitions": ["spec", "status"],
+        "rbac.authorization.k8s.io/clusterroles": ["rules", "aggregationRule"],
+        "rbac.authorization.k8s.io/roles": ["rules"],
+        "rbac.authorization.k8s.io/clusterrolebindings": ["subjects", "roleRef"],
+        "rbac.authorization.k8s.io/rolebindings": ["subjects", "roleRef"],
+        "apps/deployments": ["spec", "status"],
+        "policy/poddisruptionbudgets": ["spec", "status"],
+        "events.k8s.io/events": ["eventTime", "series", "reportingController", "reportingInstance", "action", "reason", "regarding", "related",
+                                 "note", "type", "deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount"],
+    ]
+
+    static let schemas: [String: Value] = fields.mapValues { names in
+        var properties = Object([("apiVersion", ["type": "string"]), ("kind", ["type": "string"]), ("metadata", ["type": "object"])])
+        for name in names { properties[name] = ["x-kubernetes-preserve-unknown-fields": true] }
+        return ["type": "object", "properties": .object(properties)]
     }
 }
 

@@ -13,12 +13,17 @@ extension EmulatorStore {
             throw APIError.expired("too old resource version: \(options.resourceVersion ?? "0") (\(resourceVersion))")
         }
         let requested = options.resourceVersion ?? ""
-        if requested.isEmpty || requested == "0" {
+        if requested.isEmpty || requested == "0" || options.sendInitialEvents {
             let prefix = type.namespaced ? (namespace.map { $0 + "/" } ?? "") : "/"
             let bucket = objects[type.groupResource] ?? [:]
-            for key in bucket.keys.sorted() where key.hasPrefix(prefix) {
+            for key in sortedKeys[type.groupResource] ?? [] where key.hasPrefix(prefix) {
                 let object = bucket[key]!
-                if watcher.matches(object) { watcher.deliver(WatchEvent(type: "ADDED", object: watcher.converted(object))) }
+                if watcher.matches(object) { watcher.deliver(WatchEvent(type: "ADDED", object: watcher.converted(object)), bounded: false) }
+            }
+            if options.sendInitialEvents {
+                var end = bookmark(for: type)
+                end.object["metadata"]?["annotations"] = ["k8s.io/initial-events-end": "true"]
+                watcher.deliver(end, bounded: false)
             }
         } else {
             guard let since = Int64(requested), since >= 0 else {
@@ -28,7 +33,7 @@ extension EmulatorStore {
                 throw APIError.expired("too old resource version: \(since) (\(compactedRevision + 1))")
             }
             for event in history where event.resourceVersion > since {
-                if let translated = watcher.translate(event) { watcher.deliver(translated) }
+                if let translated = watcher.translate(event) { watcher.deliver(translated, bounded: false) }
             }
         }
         let id = ObjectIdentifier(watcher)

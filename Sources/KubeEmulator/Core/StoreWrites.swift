@@ -39,12 +39,20 @@ extension EmulatorStore {
         lock.lock()
         defer { lock.unlock() }
         if patchType == .apply { return try apply(type, namespace: namespace, name: name, config: patch, subresource: subresource, options: options) }
+        if options.force {
+            throw APIError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [
+                APIError.Cause(reason: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch", field: "force"),
+            ])
+        }
         if patchType == .strategicMerge && type.isCustom { throw APIError.unsupportedPatchType() }
         let old = try existing(type, namespace, name)
         let current = converted(old, to: type)
         let patched: Value
         switch patchType {
         case .json: patched = try JSONPatch.apply(patch, to: current)
+        case .strategicMerge:
+            guard case .object = patch else { throw APIError.badRequest("json: cannot unmarshal \(patch.typeName) into Go value of type map[string]interface {}") }
+            patched = StrategicMergePatch.apply(patch, to: current)
         default:
             guard case .object = patch else { throw APIError.badRequest("json: cannot unmarshal \(patch.typeName) into Go value of type map[string]interface {}") }
             patched = MergePatch.apply(patch, to: current)
@@ -56,9 +64,14 @@ extension EmulatorStore {
     private func apply(_ type: ResourceType, namespace: String?, name: String, config: Value, subresource: String?,
                        options: WriteOptions) throws(APIError) -> WriteResult {
         guard let manager = options.fieldManager, !manager.isEmpty else {
-            throw APIError.badRequest("PATCH \(type.plural) \(name): fieldManager is required for apply requests")
+            throw APIError.invalid(kind: "PatchOptions", group: "meta.k8s.io", name: "", causes: [
+                APIError.Cause(reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager"),
+            ])
         }
         var config = try checkedBody(config, type: type, namespace: namespace, urlName: name)
+        if config.value(at: "metadata", "managedFields") != nil {
+            throw APIError.badRequest("metadata.managedFields must be nil")
+        }
         var warnings: [String] = []
         config = try pruneUnknown(config, type: type, validation: options.fieldValidation, warnings: &warnings)
         let write = Write(manager: manager, scope: scope(type, subresource: subresource), subresource: subresource ?? "",
@@ -116,6 +129,10 @@ extension EmulatorStore {
         let oldVersion = old.value(at: "metadata", "resourceVersion")?.stringValue ?? ""
         let requested = candidate.value(at: "metadata", "resourceVersion")?.stringValue ?? ""
         if !requested.isEmpty && requested != oldVersion { throw APIError.staleResourceVersion(type.groupResource, name: name) }
+        let oldUID = old.value(at: "metadata", "uid")?.stringValue ?? ""
+        if let uid = candidate.value(at: "metadata", "uid")?.stringValue, !uid.isEmpty, uid != oldUID {
+            throw APIError.conflict(type.groupResource, name: name, detail: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(oldUID)")
+        }
         if let subresource, subresource != "status" || !type.hasStatusSubresource {
             throw APIError.notFound(type.groupResource, name: name)
         }
@@ -163,7 +180,7 @@ extension EmulatorStore {
         if finalized {
             removeObject(type, key: key, object: object, version: version)
         } else {
-            objects[type.groupResource, default: [:]][key] = object
+            put(object, resource: type.groupResource, key: key)
             record("MODIFIED", resource: type.groupResource, namespace: namespace, object: object, previous: old, version: version)
             typeHooksAfterCommit(type, object: object)
         }
@@ -199,7 +216,7 @@ extension EmulatorStore {
         if options.dryRun { return WriteResult(code: 201, object: converted(object, to: type), warnings: warnings) }
         let version = nextResourceVersion()
         object["metadata"]?["resourceVersion"] = .string(String(version))
-        objects[type.groupResource, default: [:]][key] = object
+        put(object, resource: type.groupResource, key: key)
         record("ADDED", resource: type.groupResource, namespace: namespace, object: object, previous: nil, version: version)
         typeHooksAfterCommit(type, object: object)
         return WriteResult(code: 201, object: converted(object, to: type), warnings: warnings)

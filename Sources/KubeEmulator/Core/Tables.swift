@@ -7,7 +7,7 @@ enum TableConverter {
     struct Column {
         var definition: ResourceType.PrinterColumn
         var path: JSONPath?
-        var compute: ((Value) -> Value)?
+        var compute: ((Value, Date) -> Value)?
     }
 
     static func columns(for type: ResourceType) -> [Column] {
@@ -25,18 +25,68 @@ enum TableConverter {
         case ("", "namespaces"):
             return [name, Column(definition: .init(name: "Status", type: "string", jsonPath: ".status.phase"), path: try? JSONPath(".status.phase"), compute: nil), age]
         case ("", "configmaps"):
-            return [name, Column(definition: .init(name: "Data", type: "integer", jsonPath: ""), path: nil, compute: { object in
+            return [name, Column(definition: .init(name: "Data", type: "integer", jsonPath: ""), path: nil, compute: { object, _ in
                 .int(Int64((object["data"]?.objectValue?.count ?? 0) + (object["binaryData"]?.objectValue?.count ?? 0)))
             }), age]
         case ("", "secrets"):
             return [name,
                     Column(definition: .init(name: "Type", type: "string", jsonPath: ".type"), path: try? JSONPath(".type"), compute: nil),
-                    Column(definition: .init(name: "Data", type: "integer", jsonPath: ""), path: nil, compute: { object in
+                    Column(definition: .init(name: "Data", type: "integer", jsonPath: ""), path: nil, compute: { object, _ in
                         .int(Int64(object["data"]?.objectValue?.count ?? 0))
                     }), age]
+        case ("", "events"):
+            func column(_ name: String, _ type: String, _ compute: @escaping (Value, Date) -> Value) -> Column {
+                Column(definition: .init(name: name, type: type, jsonPath: ""), path: nil, compute: compute)
+            }
+            return [
+                column("Last Seen", "string") { event, now in
+                    let stamp = event["lastTimestamp"]?.stringValue ?? event["eventTime"]?.stringValue ?? event.value(at: "metadata", "creationTimestamp")?.stringValue
+                    return stamp.flatMap(parseTimestamp).map { .string(humanDuration(now.timeIntervalSince($0))) } ?? "<unknown>"
+                },
+                column("Type", "string") { event, _ in event["type"] ?? "" },
+                column("Reason", "string") { event, _ in event["reason"] ?? "" },
+                column("Object", "string") { event, _ in
+                    let kind = event.value(at: "involvedObject", "kind")?.stringValue ?? ""
+                    let name = event.value(at: "involvedObject", "name")?.stringValue ?? ""
+                    return .string(kind.lowercased() + "/" + name)
+                },
+                column("Message", "string") { event, _ in event["message"] ?? "" },
+            ]
+        case ("", "services"):
+            func column(_ title: String, _ compute: @escaping (Value, Date) -> Value) -> Column {
+                Column(definition: .init(name: title, type: "string", jsonPath: ""), path: nil, compute: compute)
+            }
+            return [name,
+                    column("Type") { service, _ in service.value(at: "spec", "type") ?? "ClusterIP" },
+                    column("Cluster-IP") { service, _ in service.value(at: "spec", "clusterIP") ?? "<none>" },
+                    column("External-IP") { service, _ in
+                        let ips = (service.value(at: "spec", "externalIPs")?.arrayValue ?? []).compactMap(\.stringValue)
+                        return .string(ips.isEmpty ? "<none>" : ips.joined(separator: ","))
+                    },
+                    column("Port(s)") { service, _ in
+                        let ports = (service.value(at: "spec", "ports")?.arrayValue ?? []).map { port -> String in
+                            "\(port["port"]?.intValue ?? 0)/\(port["protocol"]?.stringValue ?? "TCP")"
+                        }
+                        return .string(ports.isEmpty ? "<none>" : ports.joined(separator: ","))
+                    },
+                    age]
+        case ("apps", "deployments"):
+            func count(_ title: String, _ compute: @escaping (Value) -> Value) -> Column {
+                Column(definition: .init(name: title, type: "string", jsonPath: ""), path: nil, compute: { object, _ in compute(object) })
+            }
+            return [name,
+                    count("Ready") { deployment in
+                        .string("\(deployment.value(at: "status", "readyReplicas")?.intValue ?? 0)/\(deployment.value(at: "spec", "replicas")?.intValue ?? 1)")
+                    },
+                    count("Up-to-date") { .int($0.value(at: "status", "updatedReplicas")?.intValue ?? 0) },
+                    count("Available") { .int($0.value(at: "status", "availableReplicas")?.intValue ?? 0) },
+                    age]
+        case ("coordination.k8s.io", "leases"):
+            return [name, Column(definition: .init(name: "Holder", type: "string", jsonPath: ".spec.holderIdentity"),
+                                 path: try? JSONPath(".spec.holderIdentity"), compute: nil), age]
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             return [name, Column(definition: .init(name: "Created At", type: "date", jsonPath: ".metadata.creationTimestamp"),
-                                 path: try? JSONPath(".metadata.creationTimestamp"), compute: { $0.value(at: "metadata", "creationTimestamp") ?? .null })]
+                                 path: try? JSONPath(".metadata.creationTimestamp"), compute: { object, _ in object.value(at: "metadata", "creationTimestamp") ?? .null })]
         default:
             return [name, age]
         }
@@ -54,7 +104,7 @@ enum TableConverter {
         let rows: [Value] = objects.map { object in
             let cells: [Value] = columns.map { column in
                 // Computed cells are already what the built-in printer shows (a CRD's "Created At" is the raw timestamp).
-                if let compute = column.compute { return compute(object) }
+                if let compute = column.compute { return compute(object, now) }
                 guard let found = column.path?.evaluate(object), let first = found.first else { return .null }
                 return cell(type: column.definition.type, value: found.count == 1 ? first : .array(found), now: now)
             }
@@ -115,6 +165,9 @@ enum TableConverter {
 
 /// Parses `2026-11-23T17:55:11Z` (what `formatTimestamp` writes).
 func parseTimestamp(_ text: String) -> Date? {
+    // Fractions of a second (MicroTime, as in `eventTime`) do not change an age.
+    var text = text
+    if let dot = text.firstIndex(of: "."), let zone = text.lastIndex(of: "Z"), dot < zone { text.removeSubrange(dot..<zone) }
     let parts = text.split(whereSeparator: { "-T:Z".contains($0) }).compactMap { Int32($0) }
     guard parts.count == 6, text.hasSuffix("Z") else { return nil }
     var fields = tm()

@@ -59,6 +59,7 @@ public final class Watcher: @unchecked Sendable {
     }
 
     /// The next event; nil when the watch is closed or `timeout` passes first.
+    /// One consumer at a time: a watch has one reader, as an HTTP watch stream does.
     public func next(timeout: Duration? = nil) async -> WatchEvent? {
         await withCheckedContinuation { (continuation: CheckedContinuation<WatchEvent?, Never>) in
             lock.lock()
@@ -94,7 +95,9 @@ public final class Watcher: @unchecked Sendable {
         current.continuation.resume(returning: nil)
     }
 
-    func deliver(_ event: WatchEvent) {
+    /// Queues an event. The bound applies to live events only: the initial state and a
+    /// replay are delivered whole, however large, so a big list can still be watched.
+    func deliver(_ event: WatchEvent, bounded: Bool = true) {
         lock.lock()
         if closed { lock.unlock(); return }
         if let current = waiter {
@@ -103,7 +106,7 @@ public final class Watcher: @unchecked Sendable {
             current.continuation.resume(returning: event)
             return
         }
-        if queue.count >= capacity {
+        if bounded && queue.count >= capacity {
             lock.unlock()
             close()
             return

@@ -55,6 +55,13 @@ enum Discovery {
         return .json(["kind": "APIGroupList", "apiVersion": "v1", "groups": .array(groups)])
     }
 
+    /// `APIGroup` for `/apis/{group}`, or nil when the group is not served.
+    static func group(_ types: [ResourceType], name: String) -> Value? {
+        guard let entry = groupVersions(types).first(where: { $0.group == name && !name.isEmpty }) else { return nil }
+        let versions: [Value] = entry.versions.map { ["groupVersion": .string("\(name)/\($0)"), "version": .string($0)] }
+        return ["kind": "APIGroup", "apiVersion": "v1", "name": .string(name), "versions": .array(versions), "preferredVersion": versions[0]]
+    }
+
     private static func aggregatedResource(_ type: ResourceType) -> Value {
         var resource = Object([
             ("resource", .string(type.plural)),

@@ -34,7 +34,7 @@ struct EmulatorAPI: Sendable {
                 response = errorResponse(error)
             }
         }
-        log.append(RequestLog.Entry(verb: verb, method: request.method.rawValue, path: request.path, status: response.status))
+        log.append(RequestLog.Entry(verb: verb, method: request.method.rawValue, path: request.path, status: response.status, query: request.rawQuery))
         response.headers.set("Cache-Control", "no-cache, private")
         response.headers.set("Audit-Id", UUID().uuidString.lowercased())
         return response
@@ -62,6 +62,13 @@ struct EmulatorAPI: Sendable {
             return .text("ok")
         case "/version":
             return .json(Discovery.version)
+        case "/":
+            var paths = ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v3", "/readyz", "/version"]
+            for (group, versions) in Discovery.groupVersions(store.resourceTypes) where !group.isEmpty {
+                paths.append("/apis/\(group)")
+                paths += versions.map { "/apis/\(group)/\($0)" }
+            }
+            return .json(["paths": .array(paths.sorted().map(Value.string))])
         case "/api", "/api/", "/apis", "/apis/":
             return Discovery.groups(store.resourceTypes, core: request.path.hasPrefix("/api/") || request.path == "/api",
                                     accept: request.headers["Accept"] ?? "", serverAddress: serverAddress())
@@ -78,6 +85,11 @@ struct EmulatorAPI: Sendable {
                 throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
             }
             return .json(document)
+        }
+        let segments = request.path.split(separator: "/")
+        if segments.count == 2, segments[0] == "apis", request.method == .GET,
+           let group = Discovery.group(store.resourceTypes, name: String(segments[1])) {
+            return .json(group)
         }
         guard let resourcePath else { throw APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource") }
         guard let plural = resourcePath.plural else {

@@ -13,6 +13,9 @@ public final class RequestLog: @unchecked Sendable {
         public var method: String
         public var path: String
         public var status: Int
+        /// The raw query (`dryRun=All&fieldManager=…`), nil without one.
+        public var query: String?
+        public var isDryRun: Bool { query?.contains("dryRun=All") == true }
     }
 
     private let lock = NSLock()
@@ -80,6 +83,9 @@ public final class FaultInjector: @unchecked Sendable {
     }
 
     public func clearDelays() { lock.withLock { delays.removeAll() } }
+
+    /// Forgets the failures not yet used up.
+    public func clearFailures() { lock.withLock { failures.removeAll() } }
 
     public func reset() {
         lock.withLock {

@@ -7,8 +7,14 @@ import HTTPServer
 /// `timeoutSeconds`, the client leaving, or the watch being dropped.
 enum WatchResponse {
     static func open(_ api: EmulatorAPI, request: HTTPRequest, type: ResourceType, namespace: String?, query: QueryOptions) throws(APIError) -> HTTPResponse {
+        let sendInitialEvents = query.query["sendInitialEvents"] == "true"
+        if sendInitialEvents && query.query["allowWatchBookmarks"] != "true" {
+            throw APIError.invalid(kind: "ListOptions", group: "meta.k8s.io", name: "", causes: [
+                APIError.Cause(reason: "FieldValueForbidden", message: "Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and allowWatchBookmarks is set to true", field: "sendInitialEvents"),
+            ])
+        }
         let options = WatchOptions(labelSelector: try query.labelSelector(), fieldSelector: try query.fieldSelector(for: type),
-                                   resourceVersion: query.query["resourceVersion"])
+                                   resourceVersion: query.query["resourceVersion"], sendInitialEvents: sendInitialEvents)
         let table = api.wantsTable(request)
         let includeObject = query.query["includeObject"]
         let headers: HTTPHeaders = ["Content-Type": "application/json"]

@@ -65,10 +65,15 @@ func python(_ script: String) async throws -> ProcessOutput {
 final class RawClient: @unchecked Sendable {
     let fd: Int32
 
-    init(port: Int, host: String = "127.0.0.1", receiveTimeout: TimeInterval = 30) throws {
+    /// `receiveBuffer` shrinks the kernel's receive buffer (set before connecting, so the window
+    /// stays small): a client that stops reading then stalls the server quickly.
+    init(port: Int, host: String = "127.0.0.1", receiveTimeout: TimeInterval = 30, receiveBuffer: Int32? = nil) throws {
         let v6 = host.contains(":")
         fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: Int(receiveTimeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -133,6 +138,39 @@ final class RawClient: @unchecked Sendable {
             if chunk.isEmpty { return String(decoding: all, as: UTF8.self) }
             all += chunk
         }
+    }
+
+    /// Everything until the connection ends, and whether it ended with a reset rather than a
+    /// clean end of stream. Throws on timeout.
+    func receiveToEnd() throws -> (bytes: [UInt8], reset: Bool) {
+        var all: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            if n > 0 {
+                all += buffer[0..<n]
+            } else if n == 0 {
+                return (all, false)
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                throw TestFailure("receive timed out after \(all.count) bytes")
+            } else {
+                return (all, errno == ECONNRESET)
+            }
+        }
+    }
+
+    /// Sends without blocking until the socket takes no more (or `limit`); returns the count sent.
+    func sendWithoutBlocking(_ byte: UInt8, limit: Int) -> Int {
+        let chunk = [UInt8](repeating: byte, count: 16 * 1024)
+        var sent = 0
+        while sent < limit {
+            let n = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, min($0.count, limit - sent), Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n <= 0 { break }
+            sent += n
+        }
+        return sent
     }
 
     private var pending: [UInt8] = []

@@ -7,6 +7,7 @@ import Foundation
 ///   GET  /stream  → 200, five lines written 100 ms apart (chunked), then the end
 ///   GET  /forever → 200, a line every 100 ms until the client goes away
 ///   GET  /status/N → status N with a small JSON body and `Retry-After: 3`
+///   GET  /silent  → 200 and its headers, then nothing for a minute
 final class PythonHTTPSServer: @unchecked Sendable {
     let port: Int
     private let process: Process
@@ -93,6 +94,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
                 self.close_connection = True
+        elif self.path == "/silent":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.flush()
+            time.sleep(60)
         elif self.path.startswith("/status/"):
             code = int(self.path.split("/")[2])
             self.reply(code, {"kind": "Status", "code": code}, [("Retry-After", "3")])

@@ -28,6 +28,10 @@ final class DiscoveryTests: XCTestCase {
         XCTAssertEqual(resource?["scope"], "Namespaced")
         XCTAssertEqual(resource?["subresources"]?.arrayValue?.first?["subresource"], "status")
 
+        let single = try await harness.request("GET", "/apis/wiring.githedgehog.com")
+        XCTAssertEqual(single.json["kind"], "APIGroup")
+        XCTAssertEqual(single.json.value(at: "preferredVersion", "version"), "v1alpha2")
+
         let core = try await harness.request("GET", "/api")
         XCTAssertEqual(core.json["versions"], ["v1"])
         await harness.stop()

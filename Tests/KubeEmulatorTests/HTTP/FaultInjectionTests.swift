@@ -57,6 +57,9 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(log.count(.apply), 1)
         XCTAssertEqual(log.count(.delete), 1)
         XCTAssertEqual(log.writeCount(pathContains: "/configmaps/c"), 4)
+        _ = try await harness.request("POST", "/api/v1/namespaces/default/configmaps?dryRun=All", body: configMap("d"))
+        XCTAssertEqual(log.all.last?.isDryRun, true)
+        XCTAssertEqual(log.all.filter { $0.verb == .create && !$0.isDryRun }.count, 1)
         await harness.stop()
     }
 

@@ -95,6 +95,21 @@ final class KubectlConformanceTests: XCTestCase {
         XCTAssertEqual(harness.emulator.requests.all.filter { $0.verb == .apply }.map(\.status).suffix(2), [422, 400])
     }
 
+    func testApplyConflictsWithAnotherManagerUntilForced() async throws {
+        try await installFabricCRD()
+        let store = harness.emulator.store
+        _ = try store.patch(store.type("fabrics"), namespace: "default", name: "dc1", patch: fabric(spec: ["asn": 65000]), patchType: .apply,
+                            options: WriteOptions(fieldManager: "fabricsync"))
+        let file = try write(fabric(spec: ["asn": 65001]), as: "edit.json")
+        let refused = try await kubectl("apply", "--server-side", "-f", file, expectSuccess: false)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("Apply failed with 1 conflict: conflict with \"fabricsync\": .spec.asn"), refused.stderr)
+        try await kubectl("apply", "--server-side", "--force-conflicts", "-f", file)
+        let managers = try store.get(store.type("fabrics"), namespace: "default", name: "dc1").value(at: "metadata", "managedFields")?.arrayValue?
+            .compactMap { $0["manager"]?.stringValue }
+        XCTAssertEqual(managers, ["kubectl"], "forcing moved the only field fabricsync owned")
+    }
+
     func testStrategicMergePatchOnACustomResourceIsRefusedLikeTheRealAPI() async throws {
         try await installFabricCRD()
         try await kubectl("apply", "--server-side", "-f", try write(fabric(), as: "dc1.json"))
@@ -148,6 +163,74 @@ final class KubectlConformanceTests: XCTestCase {
         XCTAssertTrue(gone.stderr.contains("NotFound"), gone.stderr)
     }
 
+    /// What `kubectl apply --dry-run=server -k manifests/` sends for an in-cluster install.
+    func testServerDryRunOfADeploymentKustomization() async throws {
+        let folder = harness.folder.appendingPathComponent("deploy")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: fabricsync-system}
+        ---
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata: {name: fabricsync, namespace: fabricsync-system}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata: {name: fabricsync}
+        rules:
+        - apiGroups: ["wiring.githedgehog.com"]
+          resources: ["*"]
+          verbs: ["*"]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRoleBinding
+        metadata: {name: fabricsync}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: fabricsync}
+        subjects:
+        - {kind: ServiceAccount, name: fabricsync, namespace: fabricsync-system}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: fabricsync, namespace: fabricsync-system}
+        spec:
+          replicas: 2
+          selector: {matchLabels: {app: fabricsync}}
+          template:
+            metadata: {labels: {app: fabricsync}}
+            spec:
+              serviceAccountName: fabricsync
+              containers:
+              - name: fabricsync
+                image: ghcr.io/example/fabricsync:latest
+                args: ["run", "--leader-elect"]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: fabricsync-notifications, namespace: fabricsync-system}
+        spec:
+          selector: {fabric.githedgehog.com/role: leader}
+          ports:
+          - {name: http, port: 8080}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: fabricsync, namespace: fabricsync-system}
+        spec:
+          minAvailable: 1
+          selector: {matchLabels: {app: fabricsync}}
+        """
+        try Data(manifests.utf8).write(to: folder.appendingPathComponent("all.yaml"))
+        try Data("resources: [all.yaml]\n".utf8).write(to: folder.appendingPathComponent("kustomization.yaml"))
+        try await kubectl("create", "namespace", "fabricsync-system")
+        let result = try await kubectl("apply", "--server-side", "--dry-run=server", "-k", folder.path)
+        XCTAssertTrue(result.stdout.contains("deployment.apps/fabricsync serverside-applied (server dry run)"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("poddisruptionbudget.policy/fabricsync serverside-applied (server dry run)"), result.stdout)
+        let store = harness.emulator.store
+        assertAPIError(try store.get(store.type("deployments"), namespace: "fabricsync-system", name: "fabricsync"), code: 404, reason: "NotFound")
+    }
+
     /// The repository's own CRDs and examples, when this checkout has them.
     func testRepositoryManifestsApply() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -158,5 +241,20 @@ final class KubectlConformanceTests: XCTestCase {
         try await kubectl("apply", "--server-side", "-k", crds.path)
         let established = try await kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=20s")
         XCTAssertTrue(established.stdout.contains("condition met"), established.stdout)
+
+        let install = root.appendingPathComponent("manifests")
+        try await kubectl("apply", "--server-side", "-k", install.path)
+        let deployments = try await kubectl("get", "deployments", "-n", "fabricsync-system", "-o", "name")
+        XCTAssertFalse(deployments.stdout.isEmpty, "the Deployment was stored")
+        let dryRun = try await kubectl("apply", "--server-side", "--dry-run=server", "-k", install.path)
+        XCTAssertTrue(dryRun.stdout.contains("(server dry run)"), dryRun.stdout)
+
+        let examples = root.appendingPathComponent("examples/fabrics/dc1")
+        guard FileManager.default.fileExists(atPath: examples.path) else { return }
+        try await kubectl("create", "namespace", "hedgehog-system", expectSuccess: false)
+        let applied = try await kubectl("apply", "--server-side", "-R", "-f", examples.path)
+        XCTAssertTrue(applied.stdout.contains("serverside-applied"), applied.stdout)
+        let switches = try await kubectl("get", "switches", "-A", "-o", "yaml")
+        XCTAssertTrue(switches.stdout.contains("kind: Switch"), switches.stdout)
     }
 }

@@ -50,6 +50,18 @@ final class WatchOverHTTPTests: XCTestCase {
         await harness.stop()
     }
 
+    func testForcedExpiryReachesTheClientAsAnErrorEvent() async throws {
+        let harness = try await EmulatorHarness()
+        harness.emulator.expireNextWatches()
+        let url = harness.url.absoluteString + "/api/v1/configmaps?watch=1&resourceVersion=\(harness.emulator.store.currentResourceVersion)"
+        let events = lines(try await harness.run("/usr/bin/curl", ["-sN", url]).stdout)
+        XCTAssertEqual(events.first?["type"], "ERROR")
+        XCTAssertEqual(events.first?.value(at: "object", "code"), 410)
+        let next = lines(try await harness.run("/usr/bin/curl", ["-sN", url + "&timeoutSeconds=1"]).stdout)
+        XCTAssertEqual(next, [], "only the next watch was expired")
+        await harness.stop()
+    }
+
     func testDroppedWatchEndsTheStreamCleanly() async throws {
         let harness = try await EmulatorHarness()
         let url = harness.url.absoluteString + "/api/v1/configmaps?watch=1&resourceVersion=\(harness.emulator.store.currentResourceVersion)"
