@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications", "GitSource"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
-        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue", "HTTPServer", "WebSocket"], swiftSettings: strict),
         .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue", "KubeEmulator", "KubeClient"], swiftSettings: strict),
     ]
 )

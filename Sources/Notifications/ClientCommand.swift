@@ -38,6 +38,16 @@ public enum ClientCommand: Sendable, Equatable {
     }
 }
 
+extension ClientCommand {
+    /// The optional resume point of a `subscribe_fabric` (`since`, `stream_id`): an
+    /// addition to the seeds' protocol so a reconnecting client subscribes and
+    /// replays in one step, strictly in order.
+    public static func resumePoint(of text: String) -> (since: UInt64, streamID: String?)? {
+        guard let value = try? JSONReader.parse(text), let since = value["since"]?.intValue, since >= 0 else { return nil }  // parse already reported errors
+        return (UInt64(since), value["stream_id"]?.stringValue)
+    }
+}
+
 /// `namespace/name`, or `*` for every fabric.
 public enum FabricFilter: Sendable, Hashable {
     case all

@@ -1,3 +1,4 @@
+import Dispatch
 import FabricValue
 import Synchronization
 
@@ -29,6 +30,19 @@ public final class EventHub: Sendable {
     struct Client {
         var sink: any EventSink
         var subscriptions: Subscriptions
+        /// The first event this client got live: a later replay stops short of it, so nothing is sent twice.
+        var firstLiveSeq: UInt64?
+        /// Events up to here were already handed over (by a replay, or before the client joined):
+        /// a background fan-out still queued for them skips this client.
+        var deliveredThrough: UInt64 = 0
+    }
+
+    /// Where fan-out runs. `inline`: in `publish`, on the caller's thread. `background`: on one
+    /// serial queue, so a publisher (a reconcile) pays only for numbering and buffering the event,
+    /// not for writing it to a thousand sockets; order and resume splicing stay exact.
+    public enum Delivery: Sendable {
+        case inline
+        case background
     }
 
     struct State {
@@ -43,11 +57,18 @@ public final class EventHub: Sendable {
     public let streamID: String
     private let state: Mutex<State>
     private let now: @Sendable () -> Double
+    private let fanOutQueue: DispatchQueue?
 
-    public init(replayCapacity: Int = 10_000, streamID: String = EventHub.newStreamID(), now: @escaping @Sendable () -> Double) {
+    public init(replayCapacity: Int = 10_000, streamID: String = EventHub.newStreamID(), delivery: Delivery = .inline, now: @escaping @Sendable () -> Double) {
         self.streamID = streamID
         self.now = now
         self.state = Mutex(State(buffer: ReplayBuffer(capacity: replayCapacity)))
+        fanOutQueue = delivery == .background ? DispatchQueue(label: "fabricsync.notifications.fan-out", qos: .userInitiated) : nil
+    }
+
+    /// Returns once every event published so far has been offered to the clients (background delivery).
+    public func waitForDelivery() {
+        fanOutQueue?.sync {}
     }
 
     public static func newStreamID() -> String {
@@ -72,18 +93,35 @@ public final class EventHub: Sendable {
             state.nextSeq += 1
             state.published += 1
             state.buffer.append(envelope)
-            let encoded = envelope.json
-            for (id, client) in state.clients where client.subscriptions.wants(envelope) {
-                if !client.sink.offer(envelope, encoded: encoded) {
-                    state.clients[id] = nil
-                    state.droppedSlowClients += 1
-                    overflowed.append(client.sink)
-                }
+            if let fanOutQueue {
+                // Queued under the lock, so the queue holds events in seq order.
+                fanOutQueue.async { self.fanOut(envelope) }
+            } else {
+                Self.offer(envelope, in: &state, overflowed: &overflowed)
             }
             return envelope
         }
         for sink in overflowed { sink.overflowed() }
         return envelope
+    }
+
+    private func fanOut(_ envelope: Envelope) {
+        var overflowed: [any EventSink] = []
+        state.withLock { Self.offer(envelope, in: &$0, overflowed: &overflowed) }
+        for sink in overflowed { sink.overflowed() }
+    }
+
+    private static func offer(_ envelope: Envelope, in state: inout State, overflowed: inout [any EventSink]) {
+        let encoded = envelope.json
+        for (id, client) in state.clients where client.deliveredThrough < envelope.seq && client.subscriptions.wants(envelope) {
+            if !client.sink.offer(envelope, encoded: encoded) {
+                state.clients[id] = nil
+                state.droppedSlowClients += 1
+                overflowed.append(client.sink)
+            } else if client.firstLiveSeq == nil {
+                state.clients[id]?.firstLiveSeq = envelope.seq
+            }
+        }
     }
 
     /// A direct reply: not part of the stream, it carries the latest seq so
@@ -96,7 +134,7 @@ public final class EventHub: Sendable {
         state.withLock { state in
             let id = state.nextClientID
             state.nextClientID += 1
-            state.clients[id] = Client(sink: sink, subscriptions: subscriptions)
+            state.clients[id] = Client(sink: sink, subscriptions: subscriptions, deliveredThrough: state.nextSeq - 1)
             return id
         }
     }
@@ -127,6 +165,19 @@ public final class EventHub: Sendable {
         return outcome
     }
 
+    /// Subscribes and replays in one step (`subscribe_fabric` with `since`): the
+    /// replayed events come first and live ones follow in order, which a
+    /// separate `resume` cannot promise for events published between the two.
+    public func subscribe(_ id: ClientID, with command: ClientCommand, resumingAfter since: UInt64, streamID clientStreamID: String?) -> ResumeOutcome? {
+        var overflowed: (any EventSink)?
+        let outcome = state.withLock { state -> ResumeOutcome? in
+            state.clients[id]?.subscriptions.apply(command)
+            return replay(to: id, since: since, streamID: clientStreamID, in: &state, overflowed: &overflowed)
+        }
+        overflowed?.overflowed()
+        return outcome
+    }
+
     /// Registers a client and replays what it missed in one step (SSE's
     /// `Last-Event-ID`), so no live event slips between the two.
     public func connect(_ sink: any EventSink, subscriptions: Subscriptions, replayingAfter seq: UInt64) -> (ClientID, ResumeOutcome) {
@@ -134,7 +185,7 @@ public final class EventHub: Sendable {
         let result = state.withLock { state -> (ClientID, ResumeOutcome) in
             let id = state.nextClientID
             state.nextClientID += 1
-            state.clients[id] = Client(sink: sink, subscriptions: subscriptions)
+            state.clients[id] = Client(sink: sink, subscriptions: subscriptions, deliveredThrough: state.nextSeq - 1)
             let outcome = replay(to: id, since: seq, streamID: nil, in: &state, overflowed: &overflowed)
             return (id, outcome ?? ResumeOutcome(replayed: 0, lost: false, firstAvailableSeq: state.buffer.firstSeq ?? state.nextSeq))
         }
@@ -147,7 +198,12 @@ public final class EventHub: Sendable {
         let sameStream = clientStreamID == nil || clientStreamID == streamID
         let (events, gap) = state.buffer.events(after: sameStream ? since : 0)
         var replayed = 0
+        var reachedLive = false
         for envelope in events where client.subscriptions.wants(envelope) {
+            if let firstLive = client.firstLiveSeq, envelope.seq >= firstLive {
+                reachedLive = true  // from here on the live fan-out has delivered, or will deliver, in order
+                break
+            }
             if !client.sink.offer(envelope, encoded: envelope.json) {
                 state.clients[id] = nil
                 state.droppedSlowClients += 1
@@ -155,6 +211,10 @@ public final class EventHub: Sendable {
                 break
             }
             replayed += 1
+        }
+        if !reachedLive, state.clients[id] != nil {
+            // The replay reached the newest event: a background fan-out still queued for those must not send them again.
+            state.clients[id]?.deliveredThrough = state.nextSeq - 1
         }
         return ResumeOutcome(replayed: replayed, lost: !sameStream || gap, firstAvailableSeq: state.buffer.firstSeq ?? state.nextSeq)
     }

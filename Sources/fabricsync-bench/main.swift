@@ -11,6 +11,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "emulator": runEmulatorBenchmark,
     "git": runGitBenchmark,
     "converge": runConvergeBenchmark,
+    "ws": runNotificationsBenchmark,
 ]
 
 let arguments = Array(Swift.CommandLine.arguments.dropFirst())

@@ -15,6 +15,8 @@ enum CommandDispatcher {
         SyncCommand.self,
         ExportCommand.self,
         EmulatorCommand.self,
+        StatusCommand.self,
+        EventsCommand.self,
         VersionCommand.self,
     ]}
 

@@ -5,6 +5,7 @@ import FabricSource
 import Foundation
 import KubeClient
 import Notifications
+import Synchronization
 
 enum RunCommand: Command {
     static let spec = CommandSpec(
@@ -14,7 +15,7 @@ enum RunCommand: Command {
         With --once: reconcile every fabric once, print a summary, exit 0 when every enabled fabric is Ready, 1 otherwise.
         With --dry-run: plan and check with server-side dry-run; write nothing, not even status.
         """,
-        options: SourceFlags.options + ClusterSetup.options + [
+        options: SourceFlags.options + ClusterSetup.options + ServerFlags.options + [
             .flag("once", help: "Reconcile every fabric once and exit."),
             .flag("dry-run", help: "Write nothing; show what would change."),
             .value("concurrency", "N", help: "Fabrics reconciled in parallel.", default: "4"),
@@ -31,12 +32,14 @@ enum RunCommand: Command {
     static func run(_ arguments: ParsedArguments, _ console: Console) async throws -> ExitStatus {
         let log = ControllerLog(format: ControllerLog.Format(rawValue: arguments.string("log-format") ?? "text") ?? .text)
         let source = try SourceFlags.provider(arguments)
+        let serverOptions = try ServerFlags.serverOptions(arguments)  // flag mistakes before any cluster work
         let initial = try? await source.load()  // only to learn the namespaces the embedded cluster needs; the controller reports failures
         let setup = try await ClusterSetup.connect(arguments, console, source: initial)
         let relay = ChangeRelay()
         let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
         defer { cluster.close() }
-        let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, now: { Date().timeIntervalSince1970 })
+        let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, delivery: .background,
+                           now: { Date().timeIntervalSince1970 })
 
         var options = Reconciler.Options()
         options.dryRun = arguments.flag("dry-run")
@@ -62,13 +65,25 @@ enum RunCommand: Command {
         }
 
         let signals = TerminationSignals()
+        var server: NotificationServer?
+        let leading = LeadershipFlag(leading: !arguments.flag("leader-elect"))
+        if let serverOptions {
+            // Ready once the first round is done; a standby (leader election) is ready as it is, so both replicas report ready.
+            let readiness: @Sendable () async -> Bool = { leading.isLeading ? await controller.firstRoundDone : true }
+            let notifications = NotificationServer(hub: hub, directory: ControllerDirectory(controller: controller, store: cluster), options: serverOptions,
+                                                   readiness: readiness)
+            let (port, metricsPort) = try await notifications.start()
+            log.info("notification server listening", [("url", .string("http://\(serverOptions.host):\(port)/"))] + (metricsPort.map { [("metrics_port", .int(Int64($0)))] } ?? []))
+            server = notifications
+        }
         let grace = try arguments.duration("shutdown-grace") ?? .seconds(30)
         if arguments.flag("leader-elect") {
             let elector = LeaderElection.elector(arguments, client: setup.client, log: log)
             let loop = LoopHolder()
             let campaign = Task {
-                await elector.run { leading in
-                    if leading {
+                await elector.run { isLeader in
+                    leading.set(isLeader)
+                    if isLeader {
                         loop.start { await controller.run() }
                     } else {
                         loop.stop()
@@ -89,6 +104,8 @@ enum RunCommand: Command {
             await controller.drain(grace: grace)
             loop.cancel()
         }
+        // After the drain, so clients see the last reconciles end; then WebSockets close with 1001.
+        await server?.shutdown()
         await setup.emulator?.shutdown()
         return .success
     }
@@ -117,6 +134,14 @@ enum LeaderElection {
         let pod = environment["POD_NAME"].map { (namespace: environment["POD_NAMESPACE"] ?? namespace, name: $0) }
         return LeaderElector(client: client, namespace: namespace, rules: LeaderElectionRules(identity: identity), pod: pod, log: log)
     }
+}
+
+/// Whether this replica leads (always, without `--leader-elect`), for readiness.
+final class LeadershipFlag: Sendable {
+    private let value: Atomic<Bool>
+    init(leading: Bool) { value = Atomic(leading) }
+    var isLeading: Bool { value.load(ordering: .acquiring) }
+    func set(_ leading: Bool) { value.store(leading, ordering: .releasing) }
 }
 
 /// Hands watch events to the controller, which exists only after the cluster
