@@ -75,6 +75,7 @@ extension Connection {
                                   connection: streamKeepAlive ? token : .close, into: &out)
             guard channel.sendAll(out) != .closed else { return close() }
             phase = .streaming(keepAlive: streamKeepAlive)
+            channel.capKernelSendBuffer()
             setDeadline(.none)
             let writer = HTTPStreamWriter(channel: channel, chunked: chunked)
             let loop = self.loop, id = self.id
@@ -98,6 +99,7 @@ extension Connection {
             guard channel.sendAll(out) != .closed else { return close() }
             let inbound = InboundQueue(limit: configuration.maxQueuedBytesPerConnection, channel: channel)
             phase = .upgraded(inbound)
+            channel.capKernelSendBuffer()
             setDeadline(.none)
             if start != end { inbound.deliver(Array(buffer[start..<end])) }
             start = 0

@@ -56,6 +56,16 @@ final class ConnectionChannel: Sendable {
         }
     }
 
+    /// Long-lived streams and upgraded connections get a small kernel send
+    /// buffer: Linux grows it to several MiB (`tcp_wmem`), which would hide a
+    /// stalled reader from the bounded queue above it for a long time. With
+    /// the kernel holding little, a reader that stops shows up as a full
+    /// queue quickly and the caller can cut it off (WebSocket 1013).
+    func capKernelSendBuffer(_ bytes: Int32 = 64 * 1024) {
+        var size = bytes
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     let fd: Int32
     let id: UInt64
     let queueLimit: Int
