@@ -47,13 +47,14 @@ enum RenderedManifests {
         NSError(domain: "manifests", code: 1, userInfo: [NSLocalizedDescriptionKey: message])
     }
 
-    /// Runs a program and waits (generous timeout only against a hang).
-    static func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    /// Runs a program and waits (generous timeout only against a hang). `environment` is added to this process's
+    /// own, or with `inherit: false` is the whole environment.
+    static func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:], inherit: Bool = true,
                            timeout: TimeInterval = 120) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = inherit ? ProcessInfo.processInfo.environment.merging(environment) { $1 } : environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
