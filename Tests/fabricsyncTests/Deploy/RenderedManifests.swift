@@ -25,7 +25,7 @@ enum RenderedManifests {
     }
 
     /// The fallback: follows `resources:` of each kustomization.yaml, folders recursively.
-    private static func filesObjects(in folder: URL) throws -> [Value] {
+    static func filesObjects(in folder: URL) throws -> [Value] {
         let kustomization = folder.appendingPathComponent("kustomization.yaml")
         let documents = try YAMLReader.documents(in: Array(try Data(contentsOf: kustomization)), file: kustomization.path)
         var objects: [Value] = []
