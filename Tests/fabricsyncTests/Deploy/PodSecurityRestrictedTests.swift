@@ -86,6 +86,27 @@ final class PodSecurityRestrictedTests: XCTestCase {
         XCTAssertEqual(fieldPaths["POD_NAMESPACE"], "metadata.namespace")
     }
 
+    func testTheKubeletWaitsLongerThanTheShutdownGrace() throws {
+        let pod = try XCTUnwrap(try deployment().value(at: "spec", "template", "spec"))
+        let args = pod["containers"]?.arrayValue?.first?["args"]?.strings ?? []
+        // 30 s is `run`'s default --shutdown-grace; the base may set it.
+        let grace = args.first { $0.hasPrefix("--shutdown-grace=") }.map { String($0.dropFirst("--shutdown-grace=".count)) } ?? "30s"
+        let graceSeconds = try XCTUnwrap(grace.hasSuffix("s") ? Int64(grace.dropLast()) : nil, "write --shutdown-grace in seconds here: \(grace)")
+        let termination = pod["terminationGracePeriodSeconds"]?.intValue ?? 30
+        XCTAssertGreaterThan(termination, graceSeconds, "SIGKILL would come before the Lease is released")
+    }
+
+    func testTheReplicasPreferDifferentNodes() throws {
+        let pod = try XCTUnwrap(try deployment().value(at: "spec", "template", "spec"))
+        let terms = pod.value(at: "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution")?.arrayValue ?? []
+        let labels = try XCTUnwrap(try deployment().value(at: "spec", "template", "metadata", "labels")?.objectValue)
+        XCTAssertTrue(terms.contains { term in
+            term.value(at: "podAffinityTerm", "topologyKey") == "kubernetes.io/hostname"
+                && (term.value(at: "podAffinityTerm", "labelSelector", "matchLabels")?.objectValue.map { selector in
+                    selector.keys.allSatisfy { labels[$0] == selector[$0] } } ?? false)
+        }, "no anti-affinity spreading the replicas over nodes")
+    }
+
     func testProbesCheckHealthzAndReadyzOnADeclaredPort() throws {
         let container = try XCTUnwrap(try deployment().value(at: "spec", "template", "spec", "containers")?.arrayValue?.first)
         let ports = Set((container["ports"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
