@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications", "GitSource"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue", "HTTPServer", "WebSocket"], swiftSettings: strict),
-        .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue", "KubeEmulator", "KubeClient"], swiftSettings: strict),
+        .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue", "FabricYAML", "KubeEmulator", "KubeClient"], swiftSettings: strict),
     ]
 )
