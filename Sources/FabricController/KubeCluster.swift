@@ -102,7 +102,12 @@ public final class KubeCluster: MemberCluster, FabricStore {
     }
 
     public func secret(namespace: String, name: String) async throws(KubeError) -> Value? {
-        try await client.getIfPresent(apiVersion: "v1", kind: "Secret", namespace: namespace, name: name)
+        // Watched (target-cluster kubeconfigs): from the cache, so a steady-state reconcile makes no request for it.
+        if let watch = watches.withLock({ $0["v1/Secret"] }) {
+            try await watch.waitUntilSynced()
+            return watch.informer.store.get(namespace: namespace, name: name)
+        }
+        return try await client.getIfPresent(apiVersion: "v1", kind: "Secret", namespace: namespace, name: name)
     }
 
     // MARK: Watches

@@ -10,6 +10,14 @@ import KubeEmulator
 struct ClusterSetup {
     var client: KubeClient
     var emulator: KubeEmulator?
+    /// `--embedded-targets N`: more emulators, each named by a kubeconfig Secret in the home emulator.
+    var targets: [KubeEmulator] = []
+
+    /// Stops the embedded emulators, if any.
+    func shutdown() async {
+        for target in targets { await target.shutdown() }
+        await emulator?.shutdown()
+    }
 
     static let options: [OptionSpec] = [
         .value("kubeconfig", "PATH", help: "Kubeconfig to use (else $KUBECONFIG, in-cluster, ~/.kube/config)."),
@@ -18,10 +26,12 @@ struct ClusterSetup {
         .value("embedded-kubeconfig", "PATH", help: "Where to write the embedded cluster's kubeconfig.", default: ".fabricsync/kubeconfig"),
         .value("embedded-listen", "HOST:PORT", help: "Where the embedded cluster listens.", default: "127.0.0.1:0"),
         .value("crds", "DIR", help: "CRDs installed into the embedded cluster.", default: "manifests/crds"),
+        .value("embedded-targets", "N", help: "With --embedded-cluster: start N more emulators as target clusters, named by Secrets target-1-kubeconfig … target-N-kubeconfig.", default: "0"),
     ]
 
     static func connect(_ arguments: ParsedArguments, _ console: Console, source: LoadedSource?) async throws -> ClusterSetup {
         guard arguments.flag("embedded-cluster") else {
+            if (try arguments.int("embedded-targets") ?? 0) > 0 { throw UsageError("--embedded-targets needs --embedded-cluster") }
             let config = try ClusterConfigLoader(explicitPath: arguments.string("kubeconfig"), context: arguments.string("context")).load()
             return ClusterSetup(client: KubeClient(config: config), emulator: nil)
         }
@@ -46,6 +56,9 @@ struct ClusterSetup {
         }
         console.error("embedded cluster listening on \(url.absoluteString) (\(installed.count) CRDs installed from \(crds))")
         console.out("export KUBECONFIG=\(path)\n")
-        return ClusterSetup(client: client, emulator: emulator)
+        let count = try arguments.int("embedded-targets", range: 0...16) ?? 0
+        let targets = try await EmbeddedTargets.start(count: count, crds: crds, namespaces: namespaces, secretNamespaces: Set(source?.fabrics.map(\.fabric.namespace) ?? []),
+                                                      folder: (path as NSString).deletingLastPathComponent, home: client, console: console)
+        return ClusterSetup(client: client, emulator: emulator, targets: targets)
     }
 }

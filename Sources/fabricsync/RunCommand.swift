@@ -35,12 +35,14 @@ enum RunCommand: Command {
         let relay = ChangeRelay()
         let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
         defer { cluster.close() }
+        let targets = TargetClusters(home: cluster) { change in relay.forward(change) }
+        defer { targets.closeAll() }
         let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, now: { Date().timeIntervalSince1970 })
 
         var options = Reconciler.Options()
         options.dryRun = arguments.flag("dry-run")
         options.driftPolicy = DriftPolicy(rawValue: arguments.string("drift-policy") ?? "correct") ?? .correct
-        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { _ in .cluster(cluster) })
+        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { await targets.resolve($0) })
         var configuration = Controller.Configuration()
         configuration.concurrency = try arguments.int("concurrency", range: 1...256) ?? 4
         configuration.sourcePollInterval = try arguments.duration("source-poll-interval") ?? .seconds(2)
@@ -49,6 +51,7 @@ enum RunCommand: Command {
                                     reconciler: reconciler, log: log)
         relay.attach(controller)
         cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
+        cluster.watch(apiVersion: "v1", kind: "Secret")  // target clusters' kubeconfigs: a new or fixed Secret triggers a run
 
         if arguments.flag("once") || options.dryRun {
             let reports = await controller.reconcileEveryFabricOnce()
@@ -56,7 +59,7 @@ enum RunCommand: Command {
                 for report in reports { if let plan = report.plan { console.out("# fabric \(report.fabricID)\n" + PlanPrinter.text(plan)) } }
             }
             console.out(RunSummary.table(reports))
-            await setup.emulator?.shutdown()
+            await setup.shutdown()
             return RunSummary.allReady(reports) ? .success : .changesOrNotReady
         }
 
@@ -66,7 +69,7 @@ enum RunCommand: Command {
         log.info("shutting down", [("signal", .int(Int64(signal)))])
         await controller.drain(grace: try arguments.duration("shutdown-grace") ?? .seconds(30))
         loop.cancel()
-        await setup.emulator?.shutdown()
+        await setup.shutdown()
         return .success
     }
 }
