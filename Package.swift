@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "FabricSourceTests", dependencies: ["FabricSource", "FabricYAML", "FabricValue", "FabricDiff"], swiftSettings: strict),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeEmulator", "FabricValue", "HTTPServer"], swiftSettings: strict),
         .testTarget(name: "KubeEmulatorTests", dependencies: ["KubeEmulator", "FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
-        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue"], swiftSettings: strict),
+        .testTarget(name: "FabricControllerTests", dependencies: ["FabricController", "FabricValue", "FabricSource", "FabricDiff", "KubeClient", "KubeEmulator", "Notifications"], swiftSettings: strict),
         .testTarget(name: "GitSourceTests", dependencies: ["GitSource"], swiftSettings: strict),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications", "FabricValue"], swiftSettings: strict),
         .testTarget(name: "fabricsyncTests", dependencies: ["fabricsync", "FabricValue"], swiftSettings: strict),
