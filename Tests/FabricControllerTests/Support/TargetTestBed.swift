@@ -53,6 +53,7 @@ final class TargetTestBed: @unchecked Sendable {
                 _ = try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
             }
         }
+        for emulator in [home] + targets { emulator.requests.reset() }  // tests count only what the controller does
         source = FileManager.default.temporaryDirectory.appendingPathComponent("fabricsync-targets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
 
@@ -151,6 +152,11 @@ final class TargetTestBed: @unchecked Sendable {
             ("data", .object(Object([(key, .string(Data(kubeconfig.utf8).base64EncodedString()))]))),
         ]))
         _ = try await homeClient.apply(secret)
+        // The controller reads Secrets from its watch cache; wait until the cache holds this one, as a watch-triggered run would.
+        let written = secret["data"]
+        try await eventually("the home cache holds Secret \(name)") {
+            try await homeCluster.secret(namespace: Self.namespace, name: name)?["data"] == written
+        }
     }
 
     // MARK: - Reading the clusters

@@ -1,0 +1,152 @@
+import FabricController
+import FabricSource
+import FabricValue
+import KubeClient
+import XCTest
+
+/// The kubeconfig Secret is watched: a missing Secret is `not_configured`
+/// until it is created, wrong credentials are `error` until they are fixed,
+/// a rotated Secret replaces the client, and an unused client is closed —
+/// all without restarting the controller.
+final class TargetSecretLifecycleTests: XCTestCase {
+    func testAMissingSecretIsNotConfiguredThenConvergesOnceTheSecretIsCreated() async throws {
+        let bed = try await TargetTestBed(tokens: ["token-one"])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["site": "lab1"]])
+            let first = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(first.first?.syncStatus.rawValue, "not_configured")
+            let notConfiguredStatus = try await bed.syncStatus("one")
+            XCTAssertEqual(notConfiguredStatus, "not_configured")
+            let notConfiguredReason = try await bed.readyReason("one")
+            XCTAssertEqual(notConfiguredReason, "ClusterNotConfigured")
+            let message = try await bed.readyMessage("one")
+            XCTAssertEqual(message, "Secret hedgehog-system/one-kubeconfig, named by spec.cluster.kubeConfigSecretRef, does not exist")
+            XCTAssertEqual(bed.targets[0].requests.writeCount(), 0, "nothing applied anywhere")
+            XCTAssertEqual(bed.home.requests.count(.apply, pathContains: "/configmaps"), 0)
+
+            bed.startLoop()
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: "token-one"))
+            try await bed.eventually("the fabric converges once its Secret exists") { try await bed.syncStatus("one") == "in_sync" }
+            let member = try await bed.configMap("one-info", in: bed.targetClients[0])
+            XCTAssertNotNil(member)
+            XCTAssertTrue(bed.notifications.text.contains("target_change"), "the run was triggered by the Secret")
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+
+    func testAMissingKeyIsNotConfiguredAndNamesTheKeysThereAre() async throws {
+        let bed = try await TargetTestBed(tokens: [nil])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", key: "kubeconfig", members: ["one-info": ["site": "lab1"]])
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: nil))
+            let reports = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(reports.first?.syncStatus.rawValue, "not_configured")
+            let message = try await bed.readyMessage("one")
+            XCTAssertEqual(message, "Secret hedgehog-system/one-kubeconfig has no key \"kubeconfig\" (its keys: value)")
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+
+    func testAWrongTokenIsForbiddenThenRecoversWhenTheSecretIsFixed() async throws {
+        let bed = try await TargetTestBed(tokens: ["right-token"])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["site": "lab1"]])
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: "wrong-token"))
+            let first = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(first.first?.syncStatus.rawValue, "error")
+            let reason = try await bed.readyReason("one")
+            XCTAssertEqual(reason, "Forbidden")
+            let message = try await bed.readyMessage("one") ?? ""
+            XCTAssertTrue(message.contains("does not accept the credentials"), message)
+            XCTAssertTrue(message.contains("Secret hedgehog-system/one-kubeconfig key \"value\""), message)
+
+            bed.startLoop()
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: "right-token"))
+            try await bed.eventually("the fabric converges once the token is fixed") { try await bed.syncStatus("one") == "in_sync" }
+            let member = try await bed.configMap("one-info", in: bed.targetClients[0])
+            XCTAssertNotNil(member)
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+
+    func testAnUnreachableTargetIsClusterUnreachable() async throws {
+        let bed = try await TargetTestBed(tokens: [nil])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["site": "lab1"]])
+            // A port nothing listens on (the target's, once it is shut down).
+            let kubeconfig = bed.kubeconfig(target: 0, token: nil)
+            await bed.targets[0].shutdown()
+            try await bed.putSecret("one-kubeconfig", kubeconfig: kubeconfig)
+            let reports = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(reports.first?.syncStatus.rawValue, "error")
+            let reason = try await bed.readyReason("one")
+            XCTAssertEqual(reason, "ClusterUnreachable")
+            let message = try await bed.readyMessage("one") ?? ""
+            XCTAssertTrue(message.contains("cannot be reached"), message)
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+
+    func testARotatedSecretReplacesTheClientAndItsWatches() async throws {
+        let bed = try await TargetTestBed(tokens: ["token-one"])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["site": "lab1"]])
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: "token-one"))
+            bed.startLoop()
+            try await bed.eventually("the fabric converges") { try await bed.syncStatus("one") == "in_sync" }
+            let ref = TargetSecretRef(namespace: TargetTestBed.namespace, name: "one-kubeconfig")
+            let before = try XCTUnwrap(bed.targetClusters.cluster(for: ref))
+            let watchesBefore = bed.targets[0].requests.count(.watch)
+
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: "token-one", comment: "\n# rotated\n"))
+            try await bed.eventually("a new client replaces the old one") {
+                bed.targetClusters.cluster(for: ref).map { $0 !== before } ?? false
+            }
+            // The new client's informers watch again; drift is still seen and put back through them.
+            _ = try await bed.targetClients[0].mergePatch(apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "one-info",
+                                                          patch: ["data": ["site": "edited"]])
+            try await bed.eventually("drift is put back through the new client") {
+                try await bed.configMap("one-info", in: bed.targetClients[0])?["data"]?["site"]?.stringValue == "lab1"
+            }
+            XCTAssertGreaterThan(bed.targets[0].requests.count(.watch), watchesBefore)
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+
+    func testAClientNoFabricNamesAnyMoreIsClosed() async throws {
+        let bed = try await TargetTestBed(tokens: [nil])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["site": "lab1"]])
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: nil))
+            let first = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(first.first?.syncStatus.rawValue, "in_sync", first.first?.message ?? "")
+            XCTAssertEqual(bed.targetClusters.openTargets.map(\.name), ["one-kubeconfig"])
+
+            try bed.writeFabric("one", members: ["one-info": ["site": "lab1"]])
+            let reports = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(reports.first?.syncStatus.rawValue, "in_sync", reports.first?.message ?? "")
+            XCTAssertEqual(bed.targetClusters.openTargets, [])
+            let member = try await bed.configMap("one-info", in: bed.homeClient)
+            XCTAssertNotNil(member, "with no spec.cluster the members go to the controller's own cluster")
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+}
