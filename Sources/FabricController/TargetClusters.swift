@@ -52,7 +52,6 @@ public final class TargetClusters: Sendable {
     private struct Entry {
         var digest: String
         var cluster: TrackedTargetCluster
-        var server: String
     }
 
     public let home: any MemberCluster & FabricStore
@@ -99,10 +98,12 @@ public final class TargetClusters: Sendable {
         case .success(let parsed): config = parsed
         case .failure(let problem): return problem.resolution
         }
-        let created = TrackedTargetCluster(base: KubeCluster(client: KubeClient(config: config, options: options.client), onChange: onChange))
-        let replaced = entries.withLock { entries -> TrackedTargetCluster? in
-            defer { entries[ref] = Entry(digest: digest, cluster: created, server: config.server) }
-            return entries[ref]?.cluster
+        let fresh = TrackedTargetCluster(base: KubeCluster(client: KubeClient(config: config, options: options.client), onChange: onChange))
+        // Two fabrics naming the same new Secret may both get here: the first one's client is kept.
+        let (created, replaced) = entries.withLock { entries -> (TrackedTargetCluster, TrackedTargetCluster?) in
+            if let current = entries[ref], current.digest == digest { return (current.cluster, nil) }
+            defer { entries[ref] = Entry(digest: digest, cluster: fresh) }
+            return (fresh, entries[ref]?.cluster)
         }
         // A rotated token or CA: the old client's watches stop; the new one's start on first use.
         replaced?.base.close()
