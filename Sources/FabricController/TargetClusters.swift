@@ -57,7 +57,16 @@ public final class TargetClusters: Sendable {
     public let home: any MemberCluster & FabricStore
     public let options: Options
     private let onChange: @Sendable (ObservedChange) -> Void
-    private let entries = Mutex<[TargetSecretRef: Entry]>([:])
+    private struct State {
+        var entries: [TargetSecretRef: Entry] = [:]
+        /// What each fabric named when it last resolved: the clients in use.
+        var named: [String: TargetSecretRef] = [:]
+        /// Fabrics seen in the controller's cluster: one that was and is gone was deleted.
+        /// (A dry run applies no Fabric, so "not there" alone proves nothing.)
+        var seenLive: Set<String> = []
+    }
+
+    private let state = Mutex(State())
 
     /// - Parameter onChange: given to every target's informers (drift), as the home cluster's.
     public init(home: any MemberCluster & FabricStore, options: Options = Options(), onChange: @escaping @Sendable (ObservedChange) -> Void = { _ in }) {
@@ -70,24 +79,26 @@ public final class TargetClusters: Sendable {
 
     /// The Secrets whose targets have an open client.
     public var openTargets: [TargetSecretRef] {
-        entries.withLock { Array($0.keys) }.sorted { $0.description < $1.description }
+        state.withLock { Array($0.entries.keys) }.sorted { $0.description < $1.description }
     }
 
     /// The open client's cluster for a Secret (tests look into targets through it).
     public func cluster(for ref: TargetSecretRef) -> KubeCluster? {
-        entries.withLock { $0[ref]?.cluster.base }
+        state.withLock { $0.entries[ref]?.cluster.base }
     }
 
     public func resolve(_ fabric: Fabric) async -> TargetResolution {
-        await closeUnused(alsoKeeping: TargetSecretRef(fabric: fabric))
-        guard let ref = TargetSecretRef(fabric: fabric) else { return .cluster(home) }
+        let named = TargetSecretRef(fabric: fabric)
+        state.withLock { $0.named[fabric.id] = named }
+        await closeUnused()
+        guard let ref = named else { return .cluster(home) }
         let bytes: [UInt8]
         switch await kubeconfigBytes(ref) {
         case .success(let read): bytes = read
         case .failure(let problem): return problem.resolution
         }
         let digest = SHA256.hexDigest(bytes)
-        if let entry = entries.withLock({ $0[ref] }), entry.digest == digest {
+        if let entry = state.withLock({ $0.entries[ref] }), entry.digest == digest {
             guard entry.cluster.needsProbe else { return .cluster(entry.cluster) }
             if let failure = await probe(entry.cluster.base.client, ref: ref) { return failure }
             entry.cluster.markHealthy()
@@ -100,10 +111,10 @@ public final class TargetClusters: Sendable {
         }
         let fresh = TrackedTargetCluster(base: KubeCluster(client: KubeClient(config: config, options: options.client), onChange: onChange))
         // Two fabrics naming the same new Secret may both get here: the first one's client is kept.
-        let (created, replaced) = entries.withLock { entries -> (TrackedTargetCluster, TrackedTargetCluster?) in
-            if let current = entries[ref], current.digest == digest { return (current.cluster, nil) }
-            defer { entries[ref] = Entry(digest: digest, cluster: fresh) }
-            return (fresh, entries[ref]?.cluster)
+        let (created, replaced) = state.withLock { state -> (TrackedTargetCluster, TrackedTargetCluster?) in
+            if let current = state.entries[ref], current.digest == digest { return (current.cluster, nil) }
+            defer { state.entries[ref] = Entry(digest: digest, cluster: fresh) }
+            return (fresh, state.entries[ref]?.cluster)
         }
         // A rotated token or CA: the old client's watches stop; the new one's start on first use.
         replaced?.base.close()
@@ -114,33 +125,37 @@ public final class TargetClusters: Sendable {
 
     /// Stops every target's informers (at shutdown).
     public func closeAll() {
-        let all = entries.withLock { entries -> [Entry] in
-            defer { entries = [:] }
-            return Array(entries.values)
+        let all = state.withLock { state -> [Entry] in
+            defer { state.entries = [:] }
+            return Array(state.entries.values)
         }
         for entry in all { entry.cluster.base.close() }
     }
 
-    /// Closes the clients of Secrets no Fabric in the controller's cluster names any more.
-    public func closeUnused(alsoKeeping extra: TargetSecretRef? = nil) async {
-        guard !entries.withLock({ $0.isEmpty }) else { return }
+    /// Closes the clients of Secrets no fabric names any more: not named by
+    /// any fabric's last resolve, forgetting fabrics deleted from the cluster.
+    public func closeUnused() async {
+        guard !state.withLock({ $0.entries.isEmpty }) else { return }
         let live: [Value]
         do {
             live = try await home.fabrics()
         } catch {
             return  // the Fabric cache is not readable now; unused clients are closed on a later call
         }
-        var named = Set<TargetSecretRef>()
-        if let extra { named.insert(extra) }
-        for object in live {
+        let liveIDs = Set(live.compactMap { object -> String? in
             guard let namespace = object.value(at: "metadata", "namespace")?.stringValue,
-                  let name = object.value(at: "spec", "cluster", "kubeConfigSecretRef", "name")?.stringValue else { continue }
-            let key = object.value(at: "spec", "cluster", "kubeConfigSecretRef", "key")?.stringValue ?? "value"
-            named.insert(TargetSecretRef(namespace: namespace, name: name, key: key))
-        }
-        let unused = entries.withLock { entries -> [Entry] in
-            let gone = entries.keys.filter { !named.contains($0) }
-            return gone.compactMap { entries.removeValue(forKey: $0) }
+                  let name = object.value(at: "metadata", "name")?.stringValue else { return nil }
+            return namespace + "/" + name
+        })
+        let unused = state.withLock { state -> [Entry] in
+            for id in state.seenLive.subtracting(liveIDs) {
+                state.named[id] = nil
+                state.seenLive.remove(id)
+            }
+            state.seenLive.formUnion(liveIDs.filter { state.named.keys.contains($0) })
+            let inUse = Set(state.named.values)
+            let gone = state.entries.keys.filter { !inUse.contains($0) }
+            return gone.compactMap { state.entries.removeValue(forKey: $0) }
         }
         for entry in unused { entry.cluster.base.close() }
     }

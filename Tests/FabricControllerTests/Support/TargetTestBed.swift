@@ -30,7 +30,7 @@ final class TargetTestBed: @unchecked Sendable {
     private var loop: Task<Void, Never>?
 
     /// - Parameter tokens: one target emulator per entry, requiring that bearer token (nil: none).
-    init(tokens: [String?], requestTimeout: Duration = .seconds(3)) async throws {
+    init(tokens: [String?], requestTimeout: Duration = .seconds(3), dryRun: Bool = false) async throws {
         home = try KubeEmulator()
         let homeURL = try await home.start()
         try home.applyManifests(in: Self.repository.appendingPathComponent("manifests/crds").path)
@@ -65,10 +65,13 @@ final class TargetTestBed: @unchecked Sendable {
         subscriptions.apply(.subscribe(.all))
         _ = hub.connect(notifications, subscriptions: subscriptions)
         let targetClusters = self.targetClusters
-        let reconciler = Reconciler(home: homeCluster, options: Reconciler.Options(), notifier: Notifier(hub: hub),
+        var reconcilerOptions = Reconciler.Options()
+        reconcilerOptions.dryRun = dryRun
+        let reconciler = Reconciler(home: homeCluster, options: reconcilerOptions, notifier: Notifier(hub: hub),
                                     target: { await targetClusters.resolve($0) })
         var configuration = Controller.Configuration()
         configuration.sourcePollInterval = .milliseconds(200)
+        configuration.reconciler = reconcilerOptions
         let logLines = self.logLines
         controller = Controller(configuration: configuration, source: FolderSource(root: source.path), home: homeCluster, reconciler: reconciler,
                                 log: ControllerLog(format: .json, write: { logLines.append($0) }))
