@@ -61,9 +61,6 @@ public final class TargetClusters: Sendable {
         var entries: [TargetSecretRef: Entry] = [:]
         /// What each fabric named when it last resolved: the clients in use.
         var named: [String: TargetSecretRef] = [:]
-        /// Fabrics seen in the controller's cluster: one that was and is gone was deleted.
-        /// (A dry run applies no Fabric, so "not there" alone proves nothing.)
-        var seenLive: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -87,15 +84,18 @@ public final class TargetClusters: Sendable {
         state.withLock { $0.entries[ref]?.cluster.base }
     }
 
+    /// The fabric's cluster, or why it has none (`Reconciler.target`).
     public func resolve(_ fabric: Fabric) async -> TargetResolution {
         let named = TargetSecretRef(fabric: fabric)
         state.withLock { $0.named[fabric.id] = named }
-        await closeUnused()
+        closeUnused()
         guard let ref = named else { return .cluster(home) }
         let bytes: [UInt8]
         switch await kubeconfigBytes(ref) {
         case .success(let read): bytes = read
-        case .failure(let problem): return problem.resolution
+        case .failure(let problem):
+            if case .notConfigured = problem { discard(ref) }  // the Secret is gone or emptied: so is its client
+            return problem.resolution
         }
         let digest = SHA256.hexDigest(bytes)
         if let entry = state.withLock({ $0.entries[ref] }), entry.digest == digest {
@@ -107,7 +107,9 @@ public final class TargetClusters: Sendable {
         let config: ClusterConfig
         switch TargetKubeconfig.config(bytes, ref: ref) {
         case .success(let parsed): config = parsed
-        case .failure(let problem): return problem.resolution
+        case .failure(let problem):
+            discard(ref)
+            return problem.resolution
         }
         let fresh = TrackedTargetCluster(base: KubeCluster(client: KubeClient(config: config, options: options.client), onChange: onChange))
         // Two fabrics naming the same new Secret may both get here: the first one's client is kept.
@@ -123,6 +125,10 @@ public final class TargetClusters: Sendable {
         return .cluster(created)
     }
 
+    private func discard(_ ref: TargetSecretRef) {
+        state.withLock { $0.entries.removeValue(forKey: ref) }?.cluster.base.close()
+    }
+
     /// Stops every target's informers (at shutdown).
     public func closeAll() {
         let all = state.withLock { state -> [Entry] in
@@ -132,27 +138,21 @@ public final class TargetClusters: Sendable {
         for entry in all { entry.cluster.base.close() }
     }
 
-    /// Closes the clients of Secrets no fabric names any more: not named by
-    /// any fabric's last resolve, forgetting fabrics deleted from the cluster.
-    public func closeUnused() async {
-        guard !state.withLock({ $0.entries.isEmpty }) else { return }
-        let live: [Value]
-        do {
-            live = try await home.fabrics()
-        } catch {
-            return  // the Fabric cache is not readable now; unused clients are closed on a later call
-        }
-        let liveIDs = Set(live.compactMap { object -> String? in
-            guard let namespace = object.value(at: "metadata", "namespace")?.stringValue,
-                  let name = object.value(at: "metadata", "name")?.stringValue else { return nil }
-            return namespace + "/" + name
-        })
+    /// A Fabric deleted from the controller's cluster names nothing any more
+    /// (give this every change the home cluster's watches see).
+    public func observe(_ change: ObservedChange) {
+        guard case .deleted(let object) = change, object["kind"]?.stringValue == Fabric.kind,
+              object["apiVersion"]?.stringValue == Fabric.apiVersion,
+              let namespace = object.value(at: "metadata", "namespace")?.stringValue,
+              let name = object.value(at: "metadata", "name")?.stringValue else { return }
+        let forgot = state.withLock { $0.named.removeValue(forKey: namespace + "/" + name) != nil }
+        if forgot { closeUnused() }
+    }
+
+    /// Closes the clients of Secrets that no fabric's last resolve named.
+    /// (Not the live Fabrics' specs: a dry run applies no Fabric.)
+    func closeUnused() {
         let unused = state.withLock { state -> [Entry] in
-            for id in state.seenLive.subtracting(liveIDs) {
-                state.named[id] = nil
-                state.seenLive.remove(id)
-            }
-            state.seenLive.formUnion(liveIDs.filter { state.named.keys.contains($0) })
             let inUse = Set(state.named.values)
             let gone = state.entries.keys.filter { !inUse.contains($0) }
             return gone.compactMap { state.entries.removeValue(forKey: $0) }

@@ -37,6 +37,7 @@ enum RunCommand: Command {
         defer { cluster.close() }
         let targets = TargetClusters(home: cluster) { change in relay.forward(change) }
         defer { targets.closeAll() }
+        relay.attach(targets)
         let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, now: { Date().timeIntervalSince1970 })
 
         var options = Reconciler.Options()
@@ -79,11 +80,16 @@ enum RunCommand: Command {
 final class ChangeRelay: @unchecked Sendable {
     private let lock = NSLock()
     private var controller: Controller?
+    /// Told of deleted Fabrics, so a target client no fabric names is closed.
+    private var targets: TargetClusters?
 
     func attach(_ controller: Controller) { lock.withLock { self.controller = controller } }
+    func attach(_ targets: TargetClusters) { lock.withLock { self.targets = targets } }
 
     func forward(_ change: ObservedChange) {
-        guard let controller = lock.withLock({ controller }) else { return }
+        let (controller, targets) = lock.withLock { (self.controller, self.targets) }
+        targets?.observe(change)
+        guard let controller else { return }
         Task { await controller.observe(change) }
     }
 }

@@ -30,6 +30,12 @@ final class TargetSecretLifecycleTests: XCTestCase {
             let member = try await bed.configMap("one-info", in: bed.targetClients[0])
             XCTAssertNotNil(member)
             XCTAssertTrue(bed.notifications.text.contains("target_change"), "the run was triggered by the Secret")
+
+            _ = try await bed.homeClient.delete(apiVersion: "v1", kind: "Secret", namespace: TargetTestBed.namespace, name: "one-kubeconfig")
+            try await bed.eventually("a deleted Secret is not_configured again") { try await bed.syncStatus("one") == "not_configured" }
+            XCTAssertEqual(bed.targetClusters.openTargets, [], "and its client is closed")
+            let kept = try await bed.configMap("one-info", in: bed.targetClients[0])
+            XCTAssertNotNil(kept, "nothing is pruned while the target is not configured")
         } catch {
             await bed.stop()
             throw error
@@ -143,6 +149,31 @@ final class TargetSecretLifecycleTests: XCTestCase {
             XCTAssertEqual(bed.targetClusters.openTargets, [])
             let member = try await bed.configMap("one-info", in: bed.homeClient)
             XCTAssertNotNil(member, "with no spec.cluster the members go to the controller's own cluster")
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
+
+    func testADeletedFabricPrunesInItsTargetAndItsClientIsClosed() async throws {
+        let bed = try await TargetTestBed(tokens: [nil])
+        do {
+            try bed.writeFabric("home", members: ["home-info": ["v": "1"]])
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["v": "1"]])
+            try await bed.putSecret("one-kubeconfig", kubeconfig: bed.kubeconfig(target: 0, token: nil))
+            _ = await bed.controller.reconcileEveryFabricOnce()
+            XCTAssertEqual(bed.targetClusters.openTargets.map(\.name), ["one-kubeconfig"])
+
+            try FileManager.default.removeItem(at: bed.source.appendingPathComponent("one"))
+            bed.startLoop()
+            try await bed.eventually("the fabric's member is pruned from its target") {
+                try await bed.configMap("one-info", in: bed.targetClients[0]) == nil
+            }
+            try await bed.eventually("the Fabric is gone") { try await bed.fabricStatus("one") == nil }
+            try await bed.eventually("the client no fabric names is closed") { bed.targetClusters.openTargets.isEmpty }
+            let homeMember = try await bed.configMap("home-info", in: bed.homeClient)
+            XCTAssertNotNil(homeMember)
         } catch {
             await bed.stop()
             throw error

@@ -76,6 +76,7 @@ final class TargetTestBed: @unchecked Sendable {
         controller = Controller(configuration: configuration, source: FolderSource(root: source.path), home: homeCluster, reconciler: reconciler,
                                 log: ControllerLog(format: .json, write: { logLines.append($0) }))
         relay.attach(controller)
+        relay.attach(targetClusters)
         homeCluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
         homeCluster.watch(apiVersion: "v1", kind: "Secret")
     }
@@ -209,11 +210,15 @@ final class TargetTestBed: @unchecked Sendable {
 final class Relay: @unchecked Sendable {
     private let lock = NSLock()
     private var controller: Controller?
+    private var targets: TargetClusters?
 
     func attach(_ controller: Controller) { lock.withLock { self.controller = controller } }
+    func attach(_ targets: TargetClusters) { lock.withLock { self.targets = targets } }
 
     func forward(_ change: ObservedChange) {
-        guard let controller = lock.withLock({ controller }) else { return }
+        let (controller, targets) = lock.withLock { (self.controller, self.targets) }
+        targets?.observe(change)
+        guard let controller else { return }
         Task { await controller.observe(change) }
     }
 }
