@@ -54,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "fabricsync-bench",
-            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing"],
+            dependencies: ["CYAMLBaseline", "FabricValue", "FabricYAML", "FabricDiff", "FabricSource", "HTTPServer", "WebSocket", "KubeEmulator", "KubeClient", "ArgumentParsing", "FabricController"],
             swiftSettings: strict
         ),
 

@@ -8,6 +8,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "http": runHTTPBenchmark,
     "websocket": runWebSocketBenchmark,
     "emulator": runEmulatorBenchmark,
+    "targets": runTargetsBenchmark,
 ]
 
 let arguments = Array(Swift.CommandLine.arguments.dropFirst())
