@@ -249,14 +249,17 @@ enum TargetKubeconfig {
 
 /// A target's `KubeCluster` that remembers when a use failed for want of an
 /// answer or of permission, so the next reconcile probes before trusting it.
+/// Once a request got no answer (after the client's own retries), the rest of
+/// the reconcile fails at once instead of waiting out a timeout per member:
+/// a hung target gives its concurrency slot back quickly.
 final class TrackedTargetCluster: MemberCluster {
     let base: KubeCluster
-    private let probeNeeded = Mutex(true)
+    private let state = Mutex<(probeNeeded: Bool, unanswered: KubeError?)>((true, nil))
 
     init(base: KubeCluster) { self.base = base }
 
-    var needsProbe: Bool { probeNeeded.withLock { $0 } }
-    func markHealthy() { probeNeeded.withLock { $0 = false } }
+    var needsProbe: Bool { state.withLock { $0.probeNeeded } }
+    func markHealthy() { state.withLock { $0 = (false, nil) } }
 
     func isNamespaced(apiVersion: String, kind: String) async throws(KubeError) -> Bool {
         try await noting { () async throws(KubeError) in try await base.isNamespaced(apiVersion: apiVersion, kind: kind) }
@@ -279,12 +282,13 @@ final class TrackedTargetCluster: MemberCluster {
     }
 
     private func noting<T>(_ body: () async throws(KubeError) -> T) async throws(KubeError) -> T {
+        if let unanswered = state.withLock({ $0.unanswered }) { throw unanswered }
         do {
             return try await body()
         } catch {
             switch error {
-            case .transport: probeNeeded.withLock { $0 = true }
-            case .status(let status) where status.code == 401 || status.code == 403: probeNeeded.withLock { $0 = true }
+            case .transport: state.withLock { $0 = (true, error) }
+            case .status(let status) where status.code == 401 || status.code == 403: state.withLock { $0.probeNeeded = true }
             default: break
             }
             throw error

@@ -27,7 +27,8 @@ import KubeEmulator
         let emulator = try KubeEmulator()
         let url = try await emulator.start()
         try emulator.applyManifests(in: crds)
-        let client = KubeClient(config: ClusterConfig(server: url.absoluteString))
+        // Rate limits high enough that the benchmark measures reconciles, not the client's limiter.
+        let client = KubeClient(config: ClusterConfig(server: url.absoluteString), options: KubeClient.Options(qps: 5_000, burst: 5_000))
         for name in [namespace, "default"] { _ = try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]) }
         emulators.append(emulator)
         clients.append(client)
@@ -59,7 +60,7 @@ import KubeEmulator
     let cluster = KubeCluster(client: clients[0])
     cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
     cluster.watch(apiVersion: "v1", kind: "Secret")
-    let targetOptions = KubeClient.Options(retry: RetryPolicy(maximumAttempts: 2, initialDelay: .milliseconds(50), maximumDelay: .milliseconds(200)),
+    let targetOptions = KubeClient.Options(qps: 5_000, burst: 5_000, retry: RetryPolicy(maximumAttempts: 2, initialDelay: .milliseconds(50), maximumDelay: .milliseconds(200)),
                                            requestTimeout: .seconds(5))
     let targets = TargetClusters(home: cluster, options: .init(client: targetOptions, probeTimeout: .seconds(2)))
     let reconciler = Reconciler(home: cluster, options: Reconciler.Options(), notifier: Notifier(hub: nil), target: { await targets.resolve($0) })

@@ -180,4 +180,29 @@ final class TargetSecretLifecycleTests: XCTestCase {
         }
         await bed.stop()
     }
+
+    func testOnlyAChangeToTheDataOfANamedSecretTriggersARun() async throws {
+        let bed = try await TargetTestBed(tokens: [nil])
+        do {
+            try bed.writeFabric("one", secret: "one-kubeconfig", members: ["one-info": ["v": "1"]])
+            let kubeconfig = bed.kubeconfig(target: 0, token: nil)
+            try await bed.putSecret("one-kubeconfig", kubeconfig: kubeconfig)
+            bed.startLoop()
+            try await bed.eventually("the fabric converges") { try await bed.syncStatus("one") == "in_sync" }
+            func targetChangeRuns() -> Int { bed.notifications.all.filter { $0.contains("\"trigger\":\"target_change\"") }.count }
+            let before = targetChangeRuns()
+
+            try await bed.putSecret("unrelated", kubeconfig: kubeconfig)
+            _ = try await bed.homeClient.mergePatch(apiVersion: "v1", kind: "Secret", namespace: TargetTestBed.namespace, name: "one-kubeconfig",
+                                                    patch: ["metadata": ["labels": ["touched": "yes"]]])
+            try await bed.putSecret("one-kubeconfig", kubeconfig: kubeconfig + "\n# rotated\n")
+            try await bed.eventually("the data change triggers a run") { targetChangeRuns() == before + 1 }
+            try await Task.sleep(for: .milliseconds(500))  // room for a wrong extra run to show up
+            XCTAssertEqual(targetChangeRuns(), before + 1, "neither an unrelated Secret nor a label change triggered a run")
+        } catch {
+            await bed.stop()
+            throw error
+        }
+        await bed.stop()
+    }
 }
