@@ -10,6 +10,7 @@ extension Controller {
     /// whose spec changed, that was deleted, or whose `requestedAt` moved gets a run.
     public func observe(_ change: ObservedChange) {
         let object = change.object
+        if object["kind"]?.stringValue == "Secret", object["apiVersion"]?.stringValue == "v1" { observeTargetSecret(change) }
         if object["kind"]?.stringValue == Fabric.kind, object["apiVersion"]?.stringValue == Fabric.apiVersion {
             observeFabric(change)
         } else {

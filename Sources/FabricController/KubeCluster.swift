@@ -18,10 +18,15 @@ public final class KubeCluster: MemberCluster, FabricStore {
         self.onChange = onChange
     }
 
-    /// Stops every informer.
+    /// Stops every informer; readers waiting for a first list, and later reads, fail instead of waiting forever.
     public func close() {
+        closed.withLock { $0 = true }
         for task in tasks.withLock({ $0 }) { task.cancel() }
+        for watch in watches.withLock({ Array($0.values) }) { watch.noteError(Self.closedError) }
     }
+
+    private let closed = Mutex(false)
+    static let closedError = KubeError.transport(TransportError(kind: .cancelled, message: "the client of this cluster was closed (its kubeconfig changed or is no longer used)"))
 
     deinit { close() }
 
@@ -102,7 +107,12 @@ public final class KubeCluster: MemberCluster, FabricStore {
     }
 
     public func secret(namespace: String, name: String) async throws(KubeError) -> Value? {
-        try await client.getIfPresent(apiVersion: "v1", kind: "Secret", namespace: namespace, name: name)
+        // Watched (target-cluster kubeconfigs): from the cache, so a steady-state reconcile makes no request for it.
+        if let watch = watches.withLock({ $0["v1/Secret"] }) {
+            try await watch.waitUntilSynced()
+            return watch.informer.store.get(namespace: namespace, name: name)
+        }
+        return try await client.getIfPresent(apiVersion: "v1", kind: "Secret", namespace: namespace, name: name)
     }
 
     // MARK: Watches
@@ -128,6 +138,7 @@ public final class KubeCluster: MemberCluster, FabricStore {
     }
 
     private func synced(apiVersion: String, kind: String) async throws(KubeError) -> KindWatch {
+        if closed.withLock({ $0 }) { throw Self.closedError }
         let watch = kindWatch(apiVersion: apiVersion, kind: kind)
         try await watch.waitUntilSynced()
         return watch

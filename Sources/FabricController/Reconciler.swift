@@ -153,6 +153,7 @@ public struct Reconciler: Sendable {
         case .cluster(let cluster): return cluster
         case .notConfigured(let message): throw ReconcileFailure(outcome: .clusterNotConfigured(message: message))
         case .unreachable(let message): throw ReconcileFailure(ConditionReason.clusterUnreachable, message)
+        case .forbidden(let message): throw ReconcileFailure(ConditionReason.forbidden, message)
         }
     }
 
@@ -177,6 +178,8 @@ public enum TargetResolution: Sendable {
     case cluster(any MemberCluster)
     case notConfigured(String)
     case unreachable(String)
+    /// The target refused our credentials (401) or our permissions (403).
+    case forbidden(String)
 }
 
 public enum FabricFinalizer {

@@ -12,6 +12,7 @@ let benchmarks: [String: @Sendable ([String]) async throws -> Void] = [
     "git": runGitBenchmark,
     "converge": runConvergeBenchmark,
     "ws": runNotificationsBenchmark,
+    "targets": runTargetsBenchmark,
 ]
 
 let arguments = Array(Swift.CommandLine.arguments.dropFirst())

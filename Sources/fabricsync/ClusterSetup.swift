@@ -10,6 +10,14 @@ import KubeEmulator
 struct ClusterSetup {
     var client: KubeClient
     var emulator: KubeEmulator?
+    /// `--embedded-targets N`: more emulators, each named by a kubeconfig Secret in the home emulator.
+    var targets: [KubeEmulator] = []
+
+    /// Stops the embedded emulators, if any.
+    func shutdown() async {
+        for target in targets { await target.shutdown() }
+        await emulator?.shutdown()
+    }
 
     static let options: [OptionSpec] = [
         .value("kubeconfig", "PATH", help: "Kubeconfig to use (else $KUBECONFIG, in-cluster, ~/.kube/config)."),
@@ -20,6 +28,7 @@ struct ClusterSetup {
         .value("crds", "DIR", help: "CRDs installed into the embedded cluster.", default: "manifests/crds"),
         .value("kube-api-qps", "N", help: "Requests per second to the Kubernetes API (client-side limit).", default: "2000"),
         .value("kube-api-burst", "N", help: "Requests allowed in a burst above the QPS.", default: "4000"),
+        .value("embedded-targets", "N", help: "With --embedded-cluster: start N more emulators as target clusters (ignored without it), named by Secrets target-1-kubeconfig … target-N-kubeconfig (the demo's lab fabric names target-1).", default: "1"),
     ]
 
     /// A controller converging thousands of objects needs more than client-go's
@@ -58,6 +67,9 @@ struct ClusterSetup {
         }
         console.error("embedded cluster listening on \(url.absoluteString) (\(installed.count) CRDs installed from \(crds))")
         console.out("export KUBECONFIG=\(path)\n")
-        return ClusterSetup(client: client, emulator: emulator)
+        let count = try arguments.int("embedded-targets", range: 0...16) ?? 0
+        let targets = try await EmbeddedTargets.start(count: count, crds: crds, namespaces: namespaces, secretNamespaces: Set(source?.fabrics.map(\.fabric.namespace) ?? []),
+                                                      folder: (path as NSString).deletingLastPathComponent, home: client, console: console)
+        return ClusterSetup(client: client, emulator: emulator, targets: targets)
     }
 }

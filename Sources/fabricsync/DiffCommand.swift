@@ -54,10 +54,14 @@ enum DiffCommand: Command {
     private static func livePlans(_ source: LoadedSource, _ arguments: ParsedArguments, _ console: Console) async throws -> [(String, Plan)]? {
         let config = try ClusterConfigLoader(explicitPath: arguments.string("kubeconfig"), context: arguments.string("context")).load()
         let cluster = KubeCluster(client: KubeClient(config: config))
-        defer { cluster.close() }
+        let targets = TargetClusters(home: cluster)
+        defer {
+            targets.closeAll()
+            cluster.close()
+        }
         var options = Reconciler.Options()
         options.dryRun = true
-        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: nil), target: { _ in .cluster(cluster) })
+        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: nil), target: { await targets.resolve($0) })
         var plans: [(String, Plan)] = []
         var failed = false
         for fabric in source.fabrics {

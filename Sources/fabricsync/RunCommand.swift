@@ -38,13 +38,16 @@ enum RunCommand: Command {
         let relay = ChangeRelay()
         let cluster = KubeCluster(client: setup.client) { change in relay.forward(change) }
         defer { cluster.close() }
+        let targets = TargetClusters(home: cluster) { change in relay.forward(change) }
+        defer { targets.closeAll() }
+        relay.attach(targets)
         let hub = EventHub(replayCapacity: try arguments.int("replay-buffer", range: 1...10_000_000) ?? 10_000, delivery: .background,
                            now: { Date().timeIntervalSince1970 })
 
         var options = Reconciler.Options()
         options.dryRun = arguments.flag("dry-run")
         options.driftPolicy = DriftPolicy(rawValue: arguments.string("drift-policy") ?? "correct") ?? .correct
-        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { _ in .cluster(cluster) })
+        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { await targets.resolve($0) })
         var configuration = Controller.Configuration()
         configuration.concurrency = try arguments.int("concurrency", range: 1...256) ?? 4
         configuration.sourcePollInterval = try arguments.duration("source-poll-interval") ?? .seconds(2)
@@ -53,6 +56,7 @@ enum RunCommand: Command {
                                     reconciler: reconciler, log: log)
         relay.attach(controller)
         cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
+        cluster.watch(apiVersion: "v1", kind: "Secret")  // target clusters' kubeconfigs: a new or fixed Secret triggers a run
 
         if arguments.flag("once") || options.dryRun {
             let reports = await controller.reconcileEveryFabricOnce()
@@ -60,7 +64,7 @@ enum RunCommand: Command {
                 for report in reports { if let plan = report.plan { console.out("# fabric \(report.fabricID)\n" + PlanPrinter.text(plan)) } }
             }
             console.out(RunSummary.table(reports))
-            await setup.emulator?.shutdown()
+            await setup.shutdown()
             return RunSummary.allReady(reports) ? .success : .changesOrNotReady
         }
 
@@ -106,7 +110,7 @@ enum RunCommand: Command {
         }
         // After the drain, so clients see the last reconciles end; then WebSockets close with 1001.
         await server?.shutdown()
-        await setup.emulator?.shutdown()
+        await setup.shutdown()
         return .success
     }
 }
@@ -149,11 +153,16 @@ final class LeadershipFlag: Sendable {
 final class ChangeRelay: @unchecked Sendable {
     private let lock = NSLock()
     private var controller: Controller?
+    /// Told of deleted Fabrics, so a target client no fabric names is closed.
+    private var targets: TargetClusters?
 
     func attach(_ controller: Controller) { lock.withLock { self.controller = controller } }
+    func attach(_ targets: TargetClusters) { lock.withLock { self.targets = targets } }
 
     func forward(_ change: ObservedChange) {
-        guard let controller = lock.withLock({ controller }) else { return }
+        let (controller, targets) = lock.withLock { (self.controller, self.targets) }
+        targets?.observe(change)
+        guard let controller else { return }
         Task { await controller.observe(change) }
     }
 }
