@@ -5,7 +5,7 @@ import KubeClient
 import KubeEmulator
 
 /// `--embedded-targets N`: N more emulators, each a fabric's own control
-/// node in the demo, each with a random bearer token, and a Secret
+/// node in the demo, and a Secret
 /// `target-<i>-kubeconfig` (key `value`) in the home emulator naming it.
 enum EmbeddedTargets {
     static func secretName(_ index: Int) -> String { "target-\(index)-kubeconfig" }
@@ -22,11 +22,13 @@ enum EmbeddedTargets {
         }
         var started: [KubeEmulator] = []
         for index in 1...count {
-            let emulator = try KubeEmulator(configuration: .init(host: "127.0.0.1", port: 0, bearerToken: randomToken()))
+            // No bearer token: the targets listen on loopback only, and kubectl (client-go)
+            // never sends a token over plain http, so a token would lock `kubectl` out.
+            let emulator = try KubeEmulator(configuration: .init(host: "127.0.0.1", port: 0))
             let url = try await emulator.start()
             started.append(emulator)
             _ = try emulator.applyManifests(in: crds)
-            let client = KubeClient(config: ClusterConfig(server: url.absoluteString, credentials: .token(emulator.configuration.bearerToken ?? "")))
+            let client = KubeClient(config: ClusterConfig(server: url.absoluteString))
             for namespace in namespaces.sorted() {
                 _ = try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
             }
@@ -49,10 +51,5 @@ enum EmbeddedTargets {
             ("type", "Opaque"),
             ("data", .object(Object([("value", .string(kubeconfig.base64EncodedString()))]))),
         ]))
-    }
-
-    private static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(generator.next() as UInt64, radix: 16) }.joined()
     }
 }
