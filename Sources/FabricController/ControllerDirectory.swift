@@ -38,8 +38,14 @@ public struct ControllerDirectory: FabricDirectory {
     }
 
     public func controllerMetrics() async -> ControllerMetrics {
-        // TODO: watch restarts and API requests by verb and code once KubeClient counts them.
-        ControllerMetrics(queueDepth: await controller.queueDepth, reconcilesTotal: await controller.totalReconciles)
+        var metrics = ControllerMetrics(queueDepth: await controller.queueDepth, reconcilesTotal: await controller.totalReconciles)
+        if let cluster = store as? KubeCluster {
+            metrics.watchRestarts = cluster.watchRestarts
+            metrics.apiRequests = cluster.client.requestCounts.snapshot
+                .map { APIRequestCount(verb: $0.key.method, code: $0.key.status, count: $0.value) }
+                .sorted { ($0.verb, $0.code) < ($1.verb, $1.code) }
+        }
+        return metrics
     }
 
     /// A Fabric object as the REST API shows it.

@@ -117,6 +117,12 @@ public final class KubeCluster: MemberCluster, FabricStore {
 
     // MARK: Watches
 
+    /// Watches started again after a kind's first one (stream ends, drops,
+    /// 410 relists): the watch-restarts metric.
+    public var watchRestarts: Int {
+        watches.withLock { $0.values.reduce(0) { $0 + max(0, $1.informer.watchCount - 1) } }
+    }
+
     /// Starts watching a kind now (the Fabric kind at start-up), without waiting for its first list.
     public func watch(apiVersion: String, kind: String) {
         _ = kindWatch(apiVersion: apiVersion, kind: kind)

@@ -27,6 +27,8 @@ public final class KubeClient: Sendable {
     public let config: ClusterConfig
     public let options: Options
     public let discovery: DiscoveryCache
+    /// Requests sent, by method and status (watches are not counted here).
+    public let requestCounts = RequestCounts()
     let transport: any HTTPTransport
     let tokens: TokenSource
     let limiter: RequestLimiter
@@ -41,7 +43,7 @@ public final class KubeClient: Sendable {
         self.tokens = tokens
         let limiter = RequestLimiter(qps: options.qps, burst: options.burst, maximumInFlight: options.maximumInFlight)
         self.limiter = limiter
-        let base = RequestSender(server: config.server, transport: transport, tokens: tokens, limiter: limiter, options: options)
+        let base = RequestSender(server: config.server, transport: transport, tokens: tokens, limiter: limiter, options: options, counts: requestCounts)
         self.discovery = DiscoveryCache { path in
             do {
                 return try await base.json(.init(method: "GET", path: path))
@@ -113,6 +115,7 @@ struct RequestSender: Sendable {
     let tokens: TokenSource
     let limiter: RequestLimiter
     let options: KubeClient.Options
+    let counts: RequestCounts
 
     func transportRequest(_ request: APIRequest, accept: String = "application/json") async throws(KubeError) -> TransportRequest {
         var headers = HTTPHeaders()
@@ -140,6 +143,7 @@ struct RequestSender: Sendable {
             let prepared = try await transportRequest(request)
             do {
                 let response = try await limiter.run { try await transport.send(prepared) }
+                counts.record(method: request.method, status: response.status)
                 if response.status < 400 { return response }
                 if response.status == 401, !refreshedCredentials, case .exec = tokens.credentials {
                     // An exec token may have been revoked before its stated expiry: ask the plugin again, once.
@@ -150,6 +154,7 @@ struct RequestSender: Sendable {
                 outcome = .response(status: response.status, retryAfter: response.headers["Retry-After"])
                 failure = .status(KubeStatus(response: response))
             } catch let error as TransportError {
+                counts.record(method: request.method, status: 0)
                 outcome = .transportFailure(error.kind)
                 failure = .transport(error)
             } catch {
