@@ -53,12 +53,19 @@ extension Controller {
             scheduler.register(id, interval: interval, now: elapsed)
             if !isNew && changed { scheduler.trigger(id, .sourceChange, now: elapsed) }
         }
-        await forgetRemovedFabrics(keeping: seen, sourceIsEmpty: next.fabrics.isEmpty)
+        if next.fabrics.isEmpty {
+            // Every known fabric says so (PruneRefused) and keeps what it has.
+            for id in fabrics.keys where fabrics[id]?.source != nil { scheduler.trigger(id, .sourceChange, now: elapsed) }
+        }
+        await forgetRemovedFabrics(keeping: seen, sourceIsEmpty: next.fabrics.isEmpty, sourceHasIssues: !next.issues.isEmpty)
     }
 
     /// Fabrics we applied before whose files are gone. Only when the source
-    /// still holds other fabrics: an empty or broken source deletes nothing.
-    private func forgetRemovedFabrics(keeping seen: Set<String>, sourceIsEmpty: Bool) async {
+    /// still holds other fabrics and read cleanly (a file that failed to parse
+    /// may be the missing Fabric's), and only Fabrics this very source applied
+    /// (another instance's, or a wider source's, are never touched).
+    private func forgetRemovedFabrics(keeping seen: Set<String>, sourceIsEmpty: Bool, sourceHasIssues: Bool) async {
+        guard !sourceHasIssues else { return }
         guard !sourceIsEmpty else {
             if fabrics.values.contains(where: { $0.source != nil }) || !fabrics.isEmpty {
                 log.warning("the source holds no fabrics; nothing is deleted (an empty source never prunes)")
@@ -70,7 +77,8 @@ extension Controller {
             log.error("listing Fabrics failed", [("error", .string("\(error)"))])
             return
         }
-        for object in live where object.value(at: "metadata", "labels", "app.kubernetes.io/managed-by")?.stringValue == "fabricsync" {
+        for object in live where object.value(at: "metadata", "labels", "app.kubernetes.io/managed-by")?.stringValue == "fabricsync"
+            && object.value(at: "metadata", "annotations", FabricSourceAnnotation.name)?.stringValue == source.identity {
             guard let name = object.value(at: "metadata", "name")?.stringValue, let namespace = object.value(at: "metadata", "namespace")?.stringValue else { continue }
             let id = namespace + "/" + name
             guard !seen.contains(id) else { continue }

@@ -165,7 +165,9 @@ public actor Controller {
     private func remember(_ report: ReconcileReport) {
         log.reconciled(report)
         guard var state = fabrics[report.fabricID] else { return }
-        if report.outcome.isSuccess { state.lastApplied.merge(report.applied) { $1 } }
+        // After a success, exactly what that run applied (pruned members leave it, so their
+        // deletion is not mistaken for drift); after a failure, what is known so far.
+        if report.outcome.isSuccess { state.lastApplied = report.applied } else { state.lastApplied.merge(report.applied) { $1 } }
         if case .failed(let reason, _) = report.outcome, reason == ConditionReason.validationFailed {
             state.previouslyInvalid = true
         } else {
@@ -192,6 +194,8 @@ public actor Controller {
         request.lastApplied = state.lastApplied
         request.previouslyInvalid = state.previouslyInvalid
         request.sourceUnavailable = sourceError
+        request.sourceIdentity = source.identity
+        request.sourceEmpty = (loaded.fabrics.isEmpty && loaded.issues.isEmpty) && !request.removedFromSource
         return request
     }
 }

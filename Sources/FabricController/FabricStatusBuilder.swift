@@ -92,7 +92,9 @@ public struct FabricStatusBuilder: Sendable {
         } else {
             conditions.remove(ConditionType.stalled)
         }
-        if result.driftKnown {
+        if !result.outcome.isSuccess && !result.driftKnown {
+            // A failed run did not compare the cluster with the source: drift is unknown, the last verdict stands.
+        } else if result.driftKnown {
             let driftMessage: String
             if case .succeededWithDriftReported(let text) = result.outcome { driftMessage = text } else { driftMessage = "Drift detected" }
             conditions.set(ConditionType.drifted, .true, reason: ConditionReason.driftDetected, message: driftMessage, generation: generation, now: now)

@@ -45,6 +45,8 @@ public final class GitSourceProvider: SourceProvider {
         }
     }
 
+    public var identity: String { "git:" + repository.url + "//" + repository.path }
+
     public func refresh() async {
         state.withLock { $0.forced = true }
     }

@@ -33,12 +33,27 @@ public actor LeaderElector {
     public func run(onChange: @escaping @Sendable (Bool) async -> Void) async {
         self.onChange = onChange
         while !Task.isCancelled {
-            await attempt()
+            await attemptWithinRenewDeadline()
             do { try await Task.sleep(for: .milliseconds(Int(rules.retryPeriod * 1000))) } catch { break }
         }
     }
 
     private func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// A hung API server must not keep a leader leading: the attempt is given
+    /// up at the renew deadline, and a leader that has not renewed by then steps down.
+    private func attemptWithinRenewDeadline() async {
+        let deadline = Duration.milliseconds(Int(rules.renewDeadline * 1000))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.attempt() }
+            group.addTask { try? await Task.sleep(for: deadline) }  // the timer; its cancellation is expected
+            await group.next()
+            group.cancelAll()
+        }
+        if isLeader, rules.mustStepDown(lastRenewal: lastRenewal, now: now()) {
+            await setLeader(false, reason: "could not renew the lease within \(rules.renewDeadline) s")
+        }
+    }
 
     private func attempt() async {
         do {

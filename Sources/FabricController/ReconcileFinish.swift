@@ -14,7 +14,7 @@ extension Reconciler {
         let interval = Int(run.fabric.sync.interval)
         let result = FabricStatusBuilder.Result(
             outcome: run.outcome, attemptedRevision: run.request.revision, counts: run.counts, inventory: inventory(after: run),
-            duration: duration, nextSyncSeconds: interval > 0 ? now() + Double(interval) : nil,
+            duration: duration, nextSyncSeconds: interval > 0 && run.outcome != .disabled ? now() + Double(interval) : nil,
             driftKnown: !run.driftLeftInPlace.isEmpty, newerRevisionPending: run.request.newerRevisionPending)
         let status = statusBuilder(run).final(previous: previous, result: result)
         let message = Conditions(status["conditions"])[ConditionType.ready]?.message ?? ""

@@ -18,6 +18,10 @@ public struct ReconcileRequest: Sendable {
     /// The source could not be read this time (why): the fabric says
     /// `SourceUnavailable` and keeps what was applied from the last good read.
     public var sourceUnavailable: String?
+    /// The source's identity, written on the Fabric (see `SourceProvider.identity`).
+    public var sourceIdentity: String?
+    /// The whole source came up with no fabrics: nothing is applied, deleted or pruned.
+    public var sourceEmpty = false
     /// The Fabric's file left a non-empty source: delete it, pruning what it applied.
     public var removedFromSource = false
 

@@ -42,6 +42,9 @@ public struct Reconciler: Sendable {
         notifier.syncStarted(fabric.id, trigger: request.trigger, revision: request.revision, dryRun: options.dryRun)
         do {
             run.liveFabric = try? await home.fabric(namespace: fabric.namespace, name: fabric.name)  // cache read; a failure shows up at apply
+            if run.request.sourceEmpty {
+                throw ReconcileFailure(ConditionReason.pruneRefused, "the source holds no fabrics at all; nothing is applied, deleted or pruned until it does (an empty source never prunes)")
+            }
             if let problem = run.request.sourceUnavailable {
                 throw ReconcileFailure(ConditionReason.sourceUnavailable, "the source cannot be read; the last good revision stays applied: \(problem)")
             }
@@ -98,6 +101,11 @@ public struct Reconciler: Sendable {
         var labels = object.value(at: "metadata", "labels")?.objectValue ?? Object()
         labels["app.kubernetes.io/managed-by"] = "fabricsync"
         object["metadata"]?["labels"] = .object(labels)
+        if let identity = run.request.sourceIdentity {
+            var annotations = object.value(at: "metadata", "annotations")?.objectValue ?? Object()
+            annotations[FabricSourceAnnotation.name] = .string(identity)
+            object["metadata"]?["annotations"] = .object(annotations)
+        }
         object["status"] = nil
         // Already as the source says: a steady-state run writes nothing but its status.
         if let live = run.liveFabric, ObjectDiff.compare(desired: object, live: live).isEmpty { return }
@@ -180,6 +188,11 @@ public enum TargetResolution: Sendable {
     case unreachable(String)
     /// The target refused our credentials (401) or our permissions (403).
     case forbidden(String)
+}
+
+/// The annotation naming the source a Fabric was applied from.
+public enum FabricSourceAnnotation {
+    public static let name = "fabric.githedgehog.com/source"
 }
 
 public enum FabricFinalizer {

@@ -1,3 +1,4 @@
+import Foundation
 import FabricSource
 
 /// Where the controller reads fabrics from: a folder, or a Git checkout.
@@ -6,6 +7,10 @@ public protocol SourceProvider: Sendable {
     func load() async throws -> LoadedSource
     /// Asks for a fetch now (the push-webhook target); a folder has nothing to fetch.
     func refresh() async
+    /// Names this source (a folder's absolute path, a repository's URL and
+    /// path). Written on every Fabric it applies, so that only Fabrics from
+    /// this very source are ever deleted when their file leaves it.
+    var identity: String { get }
 }
 
 public struct FolderSource: SourceProvider {
@@ -22,4 +27,6 @@ public struct FolderSource: SourceProvider {
     }
 
     public func refresh() async {}
+
+    public var identity: String { "folder:" + URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path }
 }

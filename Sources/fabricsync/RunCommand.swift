@@ -97,9 +97,11 @@ enum RunCommand: Command {
             }
             let signal = await signals.next()
             log.info("shutting down", [("signal", .int(Int64(signal)))])
-            campaign.cancel()
+            // Keep renewing the lease while in-flight reconciles finish, so no
+            // standby starts leading while we still write; then give it up.
             await controller.drain(grace: grace)
             loop.stop()
+            campaign.cancel()
             await elector.release()
         } else {
             let loop = Task { await controller.run() }

@@ -7,6 +7,13 @@ extension ObjectStore {
     /// watch may have delivered a later change already); resourceVersions are
     /// compared as numbers, which etcd-backed servers give.
     public func recordWrite(_ object: Value) {
+        // A write that removed the last finalizer of an object being deleted
+        // returns its final copy: the object is gone, and must not come back.
+        if object.value(at: "metadata", "deletionTimestamp") != nil,
+           (object.value(at: "metadata", "finalizers")?.arrayValue ?? []).isEmpty {
+            recordDeletion(namespace: object.value(at: "metadata", "namespace")?.stringValue, name: object.value(at: "metadata", "name")?.stringValue ?? "")
+            return
+        }
         let key = Self.key(of: object)
         let written = object.value(at: "metadata", "resourceVersion")?.stringValue.flatMap { UInt64($0) }
         objects.withLock { storage in

@@ -21,6 +21,7 @@ final class ControllerHarness: @unchecked Sendable {
     let hub: EventHub
     let folder: URL
     let controller: Controller
+    let reconciler: Reconciler
     let log = LogSink()
 
     final class LogSink: Sendable {
@@ -55,7 +56,7 @@ final class ControllerHarness: @unchecked Sendable {
         options.driftPolicy = driftPolicy
         options.dryRun = dryRun
         let cluster = self.cluster
-        let reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { _ in .cluster(cluster) })
+        reconciler = Reconciler(home: cluster, options: options, notifier: Notifier(hub: hub), target: { _ in .cluster(cluster) })
         var configuration = Controller.Configuration()
         configuration.reconciler = options
         configuration.sourcePollInterval = pollInterval
