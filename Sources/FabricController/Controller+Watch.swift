@@ -79,5 +79,30 @@ extension Controller {
         reconciler.notifier.driftDetected(fabricID, objects: [(id.inventoryID, fields)], policy: reconciler.options.driftPolicy)
         log.info("drift detected", [("fabric", .string(fabricID)), ("object", .string(id.description)), ("fields", .string(fields.joined(separator: ",")))])
         scheduler.trigger(fabricID, .drift, now: elapsed)
+        if !reconciler.options.dryRun {
+            let message = "\(id) changed in the cluster: \(fields.joined(separator: ", "))"
+            Task { await self.markDrifted(fabricID, message: message) }
+        }
+    }
+
+    /// Says so in the status at once (`Drifted=True`, `out_of_sync`); the
+    /// drift run that follows puts the object back and the condition with it.
+    private func markDrifted(_ fabricID: String, message: String) async {
+        let parts = fabricID.split(separator: "/").map(String.init)
+        guard parts.count == 2, running[fabricID] == nil else { return }
+        do {
+            guard let live = try await home.fabric(namespace: parts[0], name: parts[1]) else { return }
+            var conditions = Conditions(live["status"]?["conditions"])
+            let generation = live.value(at: "metadata", "generation")?.intValue ?? 0
+            conditions.set(ConditionType.drifted, .true, reason: ConditionReason.driftDetected, message: message, generation: generation,
+                           now: Timestamp.seconds(sinceEpoch: reconciler.now()))
+            var patch: Value = ["conditions": conditions.value]
+            if live.value(at: "status", "syncStatus") == "in_sync" { patch["syncStatus"] = .string(SyncStatus.outOfSync.rawValue) }
+            // The drift run may have started meanwhile; its own final status then says it all.
+            guard running[fabricID] == nil else { return }
+            _ = try await home.patchFabricStatus(namespace: parts[0], name: parts[1], status: patch)
+        } catch {
+            log.warning("could not mark drift in the status", [("fabric", .string(fabricID)), ("error", .string("\(error)"))])
+        }
     }
 }
