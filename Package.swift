@@ -35,11 +35,12 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CEpoll", "FabricValue"], swiftSettings: strict),
         .target(name: "WebSocket", dependencies: ["HTTPServer"], swiftSettings: strict),
         .target(name: "FabricDiff", dependencies: ["FabricValue"], swiftSettings: strict),
-        .target(name: "FabricSource", dependencies: ["FabricValue", "FabricYAML", "FabricDiff"], swiftSettings: strict),
-        .target(name: "KubeClient", dependencies: ["CCurl", "FabricValue", "FabricYAML"], swiftSettings: strict),
+        .target(name: "FabricSource", dependencies: ["ChildProcess", "FabricValue", "FabricYAML", "FabricDiff"], swiftSettings: strict),
+        .target(name: "KubeClient", dependencies: ["ChildProcess", "CCurl", "FabricValue", "FabricYAML"], swiftSettings: strict),
         .target(name: "KubeEmulator", dependencies: ["FabricValue", "FabricYAML", "HTTPServer"], swiftSettings: strict),
 
-        .target(name: "GitSource", swiftSettings: strict),
+        .target(name: "ChildProcess", swiftSettings: strict),
+        .target(name: "GitSource", dependencies: ["ChildProcess"], swiftSettings: strict),
         .target(name: "Notifications", dependencies: ["FabricValue", "HTTPServer", "WebSocket"], swiftSettings: strict),
         .target(
             name: "FabricController",

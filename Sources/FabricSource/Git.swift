@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// How `git` is run: a tiny seam so the revision logic can be tested against
@@ -28,45 +29,20 @@ public struct SystemGit: GitRunning {
     public init() {}
 
     public func run(_ arguments: [String], in directory: String) throws(GitError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         environment["LC_ALL"] = "C"
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        let result: (status: Int32, output: [UInt8], errors: [UInt8])
+        do {
+            result = try ChildProcess.run("git", arguments, environment: environment, directory: directory)
+        } catch {
             throw GitError(arguments: arguments, status: -1, message: "cannot start git: \(error)")
         }
-        // Drain stderr on another thread so a chatty git cannot fill its pipe
-        // while stdout is being read here.
-        let stderrBox = DataBox()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            stderrBox.data = errors.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        guard result.status == 0 else {
+            let message = String(decoding: result.errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw GitError(arguments: arguments, status: result.status, message: message)
         }
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let message = String(decoding: stderrBox.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw GitError(arguments: arguments, status: process.terminationStatus, message: message)
-        }
-        return String(decoding: stdout, as: UTF8.self)
+        return String(decoding: result.output, as: UTF8.self)
     }
-}
-
-/// Written by one thread, read after `DispatchGroup.wait()` by another: the
-/// group orders the accesses.
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
 }

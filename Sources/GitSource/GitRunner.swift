@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// One run of `git`: its arguments (never a shell line), where it runs, what it
@@ -85,19 +86,6 @@ public struct ProcessGitRunner: GitRunning {
 
     private func start(_ invocation: GitInvocation, running: RunningGit,
                        completion: @escaping @Sendable (Result<GitOutput, GitSourceError>) -> Void) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = invocation.arguments
-        process.environment = baseEnvironment.merging(invocation.environment) { _, added in added }
-        if let directory = invocation.directory {
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-
         let finished = DispatchGroup()
         let collected = CollectedOutput()
         let subcommand = invocation.subcommand
@@ -125,34 +113,32 @@ public struct ProcessGitRunner: GitRunning {
             Self.timers.asyncAfter(deadline: .now() + RunningGit.grace, execute: finish)
             finished.leave()
         }
-        process.terminationHandler = { process in
-            // A signal is reported the way a shell would: 128 + its number.
-            let signalled = process.terminationReason == .uncaughtSignal
-            reportExit(signalled ? 128 + process.terminationStatus : process.terminationStatus)
-        }
+        // Started with posix_spawn in a process group of its own (one kill stops git
+        // and everything it started); Foundation's Process.run() was seen to crash
+        // when other threads started children at the same time.
+        let child: ChildProcess
         do {
-            try process.run()
+            child = try ChildProcess.spawn(executable, invocation.arguments,
+                                           environment: baseEnvironment.merging(invocation.environment) { _, added in added },
+                                           directory: invocation.directory, newProcessGroup: true)
         } catch {
-            try? output.fileHandleForWriting.close() // deliberate: the pipes were never used; closing is tidying up
-            try? errors.fileHandleForWriting.close()
             _ = exitSeen.claim()
             finished.leave() // no termination will ever be reported
             _ = running.finish()
-            completion(.failure(GitSourceError(.launchFailed, "cannot start \(executable): \(error.localizedDescription)")))
+            completion(.failure(GitSourceError(.launchFailed, "cannot start \(executable): \(error)")))
             return
         }
-        running.started(pid: process.processIdentifier)
-        Self.watchExit(of: process.processIdentifier, until: exitSeen, report: reportExit)
-        // Our copies of the write ends must go, or the readers never see end-of-file.
-        try? output.fileHandleForWriting.close() // deliberate: only fails if already closed
-        try? errors.fileHandleForWriting.close()
-        for (pipe, isError) in [(output, false), (errors, true)] {
+        running.started(pid: child.pid)
+        // git's own exit, reaped on a thread of its own; a helper that outlives git
+        // (an ssh ControlPersist master) may hold the pipes, which the grace period bounds.
+        Thread.detachNewThread { reportExit(child.waitForExit()) }
+        for (fd, isError) in [(child.standardOutput, false), (child.standardError, true)] {
             finished.enter()
             // A thread of its own: a read that blocks for minutes must never hold
             // one of the few threads of Dispatch's shared pool (two on a two-core
             // machine), which the timeout itself needs.
             Thread.detachNewThread {
-                let handle = pipe.fileHandleForReading
+                let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
                 // In chunks, so what was said so far is there even if end-of-file never comes.
                 while let chunk = try? handle.read(upToCount: 65_536), !chunk.isEmpty { // deliberate: a read error ends the output like EOF
                     collected.append(chunk, isError: isError)
@@ -174,22 +160,6 @@ extension ProcessGitRunner {
     /// Timeouts, grace periods and answers: short, never-blocking work, kept
     /// off the shared pools so that busy or blocked workers cannot delay a kill.
     fileprivate static let timers = DispatchQueue(label: "GitSource.ProcessGitRunner.timers")
-
-    /// Foundation reports an exit only once every descendant has let go of a
-    /// socket the child inherits, so a helper that outlives git (an ssh
-    /// ControlPersist master, a detached gc) would hold the answer back. Asking
-    /// the kernel directly, without reaping (WNOWAIT), sees git's own exit.
-    fileprivate static func watchExit(of pid: pid_t, until seen: OnceFlag, report: @escaping @Sendable (Int32) -> Void) {
-        timers.asyncAfter(deadline: .now() + .milliseconds(100)) {
-            guard !seen.isClaimed else { return }
-            var info = siginfo_t()
-            // -1 (ECHILD): Foundation has reaped it already and its handler is on the way.
-            guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT | WNOHANG) == 0 else { return }
-            guard info._sifields._sigchld.si_pid == pid else { return watchExit(of: pid, until: seen, report: report) }
-            let status = info._sifields._sigchld.si_status
-            report(info.si_code == CLD_EXITED ? status : 128 + status)
-        }
-    }
 }
 
 private final class OnceFlag: @unchecked Sendable {

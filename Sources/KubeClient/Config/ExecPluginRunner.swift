@@ -1,3 +1,4 @@
+import ChildProcess
 import FabricValue
 import Foundation
 
@@ -13,47 +14,26 @@ enum ExecPluginRunner {
     }
 
     private static func runBlocking(_ plugin: ExecPlugin) -> Result<[UInt8], KubeConfigError> {
-        let process = Process()
-        if plugin.command.contains("/") {
-            let path = plugin.command.hasPrefix("/") ? plugin.command : URL(fileURLWithPath: plugin.folder).appendingPathComponent(plugin.command).path
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = plugin.arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [plugin.command] + plugin.arguments
-        }
+        let executable = plugin.command.contains("/") && !plugin.command.hasPrefix("/")
+            ? URL(fileURLWithPath: plugin.folder).appendingPathComponent(plugin.command).path
+            : plugin.command
         var environment = ProcessInfo.processInfo.environment
         environment.merge(plugin.environment) { _, new in new }
         environment["KUBERNETES_EXEC_INFO"] = JSONWriter.string(.object(Object([
             ("apiVersion", .string(plugin.apiVersion)), ("kind", .string("ExecCredential")),
             ("spec", .object(Object([("interactive", .bool(false))]))),
         ])))
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let result: (status: Int32, output: [UInt8], errors: [UInt8])
         do {
-            try process.run()
+            result = try ChildProcess.run(executable, plugin.arguments, environment: environment)
         } catch {
             return .failure(KubeConfigError("exec credential plugin \(plugin.command) cannot be started: \(error)"))
         }
-        // Both pipes are drained at once, so a chatty plugin cannot block on a full stderr.
-        let errorText = ErrorText()
-        let errorsRead = DispatchSemaphore(value: 0)
-        Thread {
-            errorText.set(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-            errorsRead.signal()
-        }.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        errorsRead.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let detail = errorText.get().trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failure(KubeConfigError("exec credential plugin \(plugin.command) exited with \(process.terminationStatus)\(detail.isEmpty ? "" : ": " + detail)"))
+        guard result.status == 0 else {
+            let detail = String(decoding: result.errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return .failure(KubeConfigError("exec credential plugin \(plugin.command) exited with \(result.status)\(detail.isEmpty ? "" : ": " + detail)"))
         }
-        return .success(Array(data))
+        return .success(result.output)
     }
 
     /// The token and/or client certificate, and their expiry, from an ExecCredential.
@@ -87,11 +67,4 @@ enum ExecPluginRunner {
         }
         return (token, identity, expiry)
     }
-}
-
-private final class ErrorText: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text = ""
-    func set(_ value: String) { lock.withLock { text = value } }
-    func get() -> String { lock.withLock { text } }
 }
