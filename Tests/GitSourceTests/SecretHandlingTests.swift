@@ -21,8 +21,8 @@ final class SecretHandlingTests: XCTestCase {
 
     override func tearDown() {
         server?.stop()
-        remote.remove()
-        cache.remove()
+        remote?.remove()
+        cache?.remove()
         secrets.remove()
     }
 

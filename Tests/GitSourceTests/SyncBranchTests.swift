@@ -14,8 +14,8 @@ final class SyncBranchTests: XCTestCase {
     }
 
     override func tearDown() {
-        remote.remove()
-        cache.remove()
+        remote?.remove()
+        cache?.remove()
     }
 
     func testFirstSyncChecksOutTheBranchTipWithFluxRevision() async throws {

@@ -15,8 +15,8 @@ final class SyncFailureTests: XCTestCase {
     }
 
     override func tearDown() {
-        remote.remove()
-        cache.remove()
+        remote?.remove()
+        cache?.remove()
     }
 
     /// Syncs a two-file commit of `branch` and returns the source and its checkout.

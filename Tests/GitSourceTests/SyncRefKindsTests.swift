@@ -14,8 +14,8 @@ final class SyncRefKindsTests: XCTestCase {
     }
 
     override func tearDown() {
-        remote.remove()
-        cache.remove()
+        remote?.remove()
+        cache?.remove()
     }
 
     func testLightweightTagGivesTagRevision() async throws {

@@ -14,8 +14,8 @@ final class SyncWorkTreeTests: XCTestCase {
     }
 
     override func tearDown() {
-        remote.remove()
-        cache.remove()
+        remote?.remove()
+        cache?.remove()
     }
 
     func testJunkAndLocalEditsAreRemovedOnTheNextSync() async throws {
