@@ -1,0 +1,1 @@
+../../KubeClientTests/Support/TLSFixture.swift

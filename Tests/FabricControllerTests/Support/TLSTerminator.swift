@@ -1,0 +1,1 @@
+../../KubeClientTests/Support/TLSTerminator.swift
