@@ -1,0 +1,1 @@
+../../GitSourceTests/Support/GitFixtures.swift

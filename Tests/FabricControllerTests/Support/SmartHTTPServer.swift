@@ -1,0 +1,1 @@
+../../GitSourceTests/Support/SmartHTTPServer.swift
