@@ -150,25 +150,6 @@ final class LeadershipFlag: Sendable {
     func set(_ leading: Bool) { value.store(leading, ordering: .releasing) }
 }
 
-/// Hands watch events to the controller, which exists only after the cluster
-/// whose watches produce them.
-final class ChangeRelay: @unchecked Sendable {
-    private let lock = NSLock()
-    private var controller: Controller?
-    /// Told of deleted Fabrics, so a target client no fabric names is closed.
-    private var targets: TargetClusters?
-
-    func attach(_ controller: Controller) { lock.withLock { self.controller = controller } }
-    func attach(_ targets: TargetClusters) { lock.withLock { self.targets = targets } }
-
-    func forward(_ change: ObservedChange) {
-        let (controller, targets) = lock.withLock { (self.controller, self.targets) }
-        targets?.observe(change)
-        guard let controller else { return }
-        Task { await controller.observe(change) }
-    }
-}
-
 enum RunSummary {
     static func table(_ reports: [ReconcileReport]) -> String {
         var rows = [["FABRIC", "READY", "STATUS", "CREATED", "UPDATED", "UNCHANGED", "PRUNED", "FAILED", "DURATION", "MESSAGE"]]

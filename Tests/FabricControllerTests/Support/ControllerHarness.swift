@@ -28,15 +28,8 @@ final class ControllerHarness: @unchecked Sendable {
         let lines = Mutex<[String]>([])
         var all: [String] { lines.withLock { $0 } }
     }
-    private let relay: Relay
+    private let relay: ChangeRelay
 
-    final class Relay: @unchecked Sendable {
-        let target = Mutex<Controller?>(nil)
-        func forward(_ change: ObservedChange) {
-            guard let controller = target.withLock({ $0 }) else { return }
-            Task { await controller.observe(change) }
-        }
-    }
 
     /// - Parameter source: where the controller reads from; nil: the harness's temp folder.
     init(files: [String: String], driftPolicy: DriftPolicy = .correct, dryRun: Bool = false, pollInterval: Duration = .milliseconds(100),
@@ -48,7 +41,7 @@ final class ControllerHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         client = KubeClient(config: ClusterConfig(server: url.absoluteString))
         _ = try await client.apply(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "hedgehog-system"]])
-        let relay = Relay()
+        let relay = ChangeRelay()
         self.relay = relay
         cluster = KubeCluster(client: client) { relay.forward($0) }
         hub = EventHub(replayCapacity: 10_000, now: { Date().timeIntervalSince1970 })
@@ -63,7 +56,7 @@ final class ControllerHarness: @unchecked Sendable {
         let sink = log
         controller = Controller(configuration: configuration, source: source ?? FolderSource(root: folder.path, options: SourceOptions(git: nil)), home: cluster,
                                 reconciler: reconciler, log: ControllerLog(write: { line in sink.lines.withLock { $0.append(line) } }))
-        relay.target.withLock { $0 = controller }
+        relay.attach(controller)
         cluster.watch(apiVersion: Fabric.apiVersion, kind: Fabric.kind)
         for (path, text) in files { try write(path, text) }
     }

@@ -57,7 +57,7 @@ final class TargetTestBed: @unchecked Sendable {
         source = FileManager.default.temporaryDirectory.appendingPathComponent("fabricsync-targets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
 
-        let relay = Relay()
+        let relay = ChangeRelay()
         homeCluster = KubeCluster(client: homeClient) { relay.forward($0) }
         targetClusters = TargetClusters(home: homeCluster, options: .init(client: clientOptions, probeTimeout: .seconds(1))) { relay.forward($0) }
         hub = EventHub(replayCapacity: 10_000, now: { Date().timeIntervalSince1970 })
@@ -203,23 +203,6 @@ final class TargetTestBed: @unchecked Sendable {
         }
         XCTFail("timed out waiting for: \(what)", file: file, line: line)
         throw CancellationError()
-    }
-}
-
-/// Hands watch events to the controller, created after the clusters.
-final class Relay: @unchecked Sendable {
-    private let lock = NSLock()
-    private var controller: Controller?
-    private var targets: TargetClusters?
-
-    func attach(_ controller: Controller) { lock.withLock { self.controller = controller } }
-    func attach(_ targets: TargetClusters) { lock.withLock { self.targets = targets } }
-
-    func forward(_ change: ObservedChange) {
-        let (controller, targets) = lock.withLock { (self.controller, self.targets) }
-        targets?.observe(change)
-        guard let controller else { return }
-        Task { await controller.observe(change) }
     }
 }
 
