@@ -63,6 +63,7 @@ enum RunCommand: Command {
             if options.dryRun {
                 for report in reports { if let plan = report.plan { console.out("# fabric \(report.fabricID)\n" + PlanPrinter.text(plan)) } }
             }
+            if options.dryRun { console.out("# dry run: nothing was written; the table says what a real run would have done\n") }
             console.out(RunSummary.table(reports))
             await setup.shutdown()
             return RunSummary.allReady(reports) ? .success : .changesOrNotReady
